@@ -1,0 +1,24 @@
+using Microsoft.Extensions.Configuration;
+using WorkQueues.AppHost;
+using WorkQueues.AppHost.Messaging;
+
+var builder = DistributedApplication.CreateBuilder(args);
+
+// RabbitMQ: a container, the locally installed server or an external broker (Messaging:Broker).
+var messaging = builder.AddMessagingBroker("messaging");
+
+builder.AddProject<Projects.WorkQueues_Producer>("producer")
+    .WithReference(messaging)
+    .WaitFor(messaging)
+    .WithServiceConfiguration(builder.Configuration, "Tasks", "Producer")
+    .WithExternalHttpEndpoints()
+    .WithHttpHealthCheck("/health");
+
+builder.AddProject<Projects.WorkQueues_Worker>("worker")
+    .WithReference(messaging)
+    .WaitFor(messaging)
+    .WithServiceConfiguration(builder.Configuration, "Tasks", "Worker")
+    .WithReplicas(builder.Configuration.GetValue("Workers:Replicas", 2))
+    .WithHttpHealthCheck("/health");
+
+builder.Build().Run();

@@ -1,0 +1,39 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace WorkQueues.AppHost.Messaging;
+
+public static class MessagingBrokerExtensions
+{
+    /// <summary>
+    /// Adds the RabbitMQ broker the services share, on the path <c>Messaging:Broker</c> chooses. Every path offers
+    /// the same connection string, with the user and password taken from Aspire parameters.
+    /// </summary>
+    public static IResourceBuilder<IResourceWithConnectionString> AddMessagingBroker(this IDistributedApplicationBuilder builder, string name)
+    {
+        var settings = MessagingSettings.From(builder.Configuration);
+        var kind = BrokerChoice.Resolve(
+            settings.Broker,
+            builder.ExecutionContext.IsPublishMode,
+            () => ContainerRuntimeProbe.IsHealthy(settings.ContainerRuntime!, TimeSpan.FromSeconds(10)),
+            () => File.Exists(settings.ServerPath),
+            settings);
+
+        if (kind == BrokerKind.External)
+        {
+            var external = builder.AddConnectionString(name);
+            var healthCheckKey = $"{name}_amqp";
+            builder.Services.AddHealthChecks().AddCheck(healthCheckKey, new BrokerConnectionHealthCheck(external.Resource));
+            return external.WithHealthCheck(healthCheckKey);
+        }
+
+        var userName = builder.AddParameter($"{name}-username", builder.Configuration[$"Parameters:{name}-username"] ?? "workqueues", publishValueAsDefault: true);
+        // Letters and digits only: the password goes into an amqp:// URI and into rabbitmq.conf.
+        var password = builder.AddParameter($"{name}-password", new GenerateParameterDefault { MinLength = 22, Special = false }, secret: true, persist: true);
+
+        return kind == BrokerKind.Local
+            ? builder.AddLocalRabbitMQ(name, userName, password, settings)
+            : builder.AddRabbitMQ(name, userName, password, settings.AmqpPort)
+                .WithManagementPlugin(settings.ManagementPort)
+                .WithDataVolume();
+    }
+}

@@ -1,0 +1,24 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace WorkQueues.Producer;
+
+/// <summary>The Producer's settings, bound from the <c>Producer</c> configuration section.</summary>
+public sealed class ProducerOptions
+{
+    public const string SectionName = "Producer";
+
+    /// <summary>How long a request may wait for the broker's confirm before it is answered 503.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
+    public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The most tasks one <c>POST /tasks/batch</c> may carry.</summary>
+    [Range(1, 100_000)]
+    public int MaxBatchSize { get; set; } = 10_000;
+
+    /// <summary>
+    /// The most publishes awaiting their confirm at once. Capped here rather than with the client's rate limiter,
+    /// whose throughput collapses once more publishes than its limit are waiting.
+    /// </summary>
+    [Range(1, 65_535)]
+    public int MaxPublishesInFlight { get; set; } = 256;
+}

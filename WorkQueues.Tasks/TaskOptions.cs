@@ -1,0 +1,20 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace WorkQueues.Tasks;
+
+/// <summary>The limits every task must meet, bound from the <c>Tasks</c> configuration section.</summary>
+public sealed class TaskOptions
+{
+    public const string SectionName = "Tasks";
+
+    /// <summary>
+    /// The most seconds of work (dots) one task may ask for. Must stay below the broker's consumer
+    /// timeout (30 minutes by default), or the broker closes the channel of a worker still working.
+    /// </summary>
+    [Range(1, 1_500)]
+    public int MaxSeconds { get; set; } = 600;
+
+    /// <summary>The largest task body, in bytes of UTF-8.</summary>
+    [Range(1, 16 * 1024 * 1024)]
+    public int MaxBytes { get; set; } = 64 * 1024;
+}

@@ -1,0 +1,26 @@
+using WorkQueues.Tasks;
+
+namespace WorkQueues.Worker;
+
+public static class TaskProcessingExtensions
+{
+    /// <summary>The broker connection, the task rules and the consumer that does the work.</summary>
+    public static IHostApplicationBuilder AddTaskProcessing(this IHostApplicationBuilder builder)
+    {
+        builder.AddRabbitMQClient("messaging");
+
+        builder.Services.AddOptions<TaskOptions>()
+            .BindConfiguration(TaskOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddOptions<WorkerOptions>()
+            .BindConfiguration(WorkerOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<DotsWorkload>();
+        builder.Services.AddHostedService<TaskConsumer>();
+        return builder;
+    }
+}

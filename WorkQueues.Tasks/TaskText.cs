@@ -49,7 +49,16 @@ public readonly record struct TaskText(string Text, int Dots)
 
         if (checkSize)
         {
-            var bytes = Encoding.UTF8.GetByteCount(text);
+            int bytes;
+            try
+            {
+                bytes = StrictUtf8.GetByteCount(text);
+            }
+            catch (EncoderFallbackException)
+            {
+                return TaskValidation.Invalid("The task is not valid Unicode: it holds a lone surrogate, which UTF-8 cannot carry.");
+            }
+
             if (bytes > limits.MaxBytes)
             {
                 return TaskValidation.Invalid($"The task is {bytes} bytes; the most a task may have is {limits.MaxBytes} bytes.");

@@ -55,19 +55,10 @@ public static class LocalRabbitMQBuilderExtensions
             })
             .WithEnvironment(context =>
             {
-                var env = context.EnvironmentVariables;
-                env["HOME"] = folder.Path;
-                env["RABBITMQ_NODENAME"] = folder.NodeName;
-                env["RABBITMQ_NODE_PORT"] = broker.AmqpEndpoint.Property(EndpointProperty.TargetPort);
-                env["RABBITMQ_DIST_PORT"] = broker.DistributionEndpoint.Property(EndpointProperty.TargetPort);
-                env["RABBITMQ_MNESIA_BASE"] = folder.MnesiaBase;
-                env["RABBITMQ_LOG_BASE"] = folder.LogBase;
-                env["RABBITMQ_LOGS"] = "-";
-                env["RABBITMQ_CONFIG_FILE"] = folder.ConfigFile;
-                env["RABBITMQ_ADVANCED_CONFIG_FILE"] = folder.AdvancedConfigFile;
-                env["RABBITMQ_CONF_ENV_FILE"] = folder.EnvironmentFile;
-                env["RABBITMQ_ENABLED_PLUGINS_FILE"] = folder.EnabledPluginsFile;
-                env["RABBITMQ_PID_FILE"] = Path.Combine(folder.Path, "rabbitmq.pid");
+                foreach (var (key, value) in folder.ServerEnvironment(settings.AmqpPort, distributionPort))
+                {
+                    context.EnvironmentVariables[key] = value;
+                }
             })
             .WithUrlForEndpoint(LocalRabbitMQResource.ManagementEndpointName, url => url.DisplayText = "Management UI")
             .WithUrlForEndpoint(LocalRabbitMQResource.DistributionEndpointName, url => url.DisplayLocation = UrlDisplayLocation.DetailsOnly)

@@ -35,7 +35,30 @@ public sealed class LocalRabbitMQRunFolder
 
     public string AdvancedConfigFile => System.IO.Path.Combine(Path, "advanced.config");
 
+    public string PidFile => System.IO.Path.Combine(Path, "rabbitmq.pid");
+
     public string StoppingMarker => System.IO.Path.Combine(Path, StoppingMarkerName);
+
+    /// <summary>
+    /// The environment that points <c>rabbitmq-server</c> at this folder: its own node name, ports, data, logs (to
+    /// standard output, so they show in the dashboard), configuration and <c>HOME</c> (where Erlang keeps the cookie
+    /// that <c>rabbitmqctl</c> needs).
+    /// </summary>
+    public IReadOnlyDictionary<string, string> ServerEnvironment(int amqpPort, int distributionPort) => new Dictionary<string, string>
+    {
+        ["HOME"] = Path,
+        ["RABBITMQ_NODENAME"] = NodeName,
+        ["RABBITMQ_NODE_PORT"] = amqpPort.ToString(),
+        ["RABBITMQ_DIST_PORT"] = distributionPort.ToString(),
+        ["RABBITMQ_MNESIA_BASE"] = MnesiaBase,
+        ["RABBITMQ_LOG_BASE"] = LogBase,
+        ["RABBITMQ_LOGS"] = "-",
+        ["RABBITMQ_CONFIG_FILE"] = ConfigFile,
+        ["RABBITMQ_ADVANCED_CONFIG_FILE"] = AdvancedConfigFile,
+        ["RABBITMQ_CONF_ENV_FILE"] = EnvironmentFile,
+        ["RABBITMQ_ENABLED_PLUGINS_FILE"] = EnabledPluginsFile,
+        ["RABBITMQ_PID_FILE"] = PidFile,
+    };
 
     /// <summary>Creates a fresh folder for this run after removing what dead AppHosts left behind.</summary>
     public static LocalRabbitMQRunFolder Create(string dataRoot, int amqpPort)
@@ -49,6 +72,13 @@ public sealed class LocalRabbitMQRunFolder
         {
             throw new BrokerUnavailableException(
                 $"Another AppHost (process {pid}) runs a local broker on port {amqpPort}. Stop it, or choose another port with Messaging:AmqpPort.");
+        }
+
+        if (IsListening(amqpPort))
+        {
+            throw new BrokerUnavailableException(
+                $"Port {amqpPort} is already in use, perhaps by a RabbitMQ the system started (sudo systemctl disable --now rabbitmq-server). " +
+                "Stop it, or give the AppHost another port with Messaging:AmqpPort (and Messaging:ManagementPort).");
         }
 
         if (Directory.Exists(folder.Path))
@@ -85,6 +115,8 @@ public sealed class LocalRabbitMQRunFolder
             .AppendLine("default_permissions.read = .*")
             .AppendLine("default_permissions.write = .*")
             .AppendLine($"management.tcp.port = {managementPort}")
+            // Queue figures in the management UI and API within a second rather than five.
+            .AppendLine("collect_statistics_interval = 1000")
             // Above Tasks:MaxSeconds (at most 1,500 s), so a worker busy with the longest task keeps its channel.
             .AppendLine("consumer_timeout = 1800000")
             .ToString();
@@ -123,6 +155,20 @@ public sealed class LocalRabbitMQRunFolder
                     // A broker of a dead AppHost may still be shutting down; the next start tries again.
                 }
             }
+        }
+    }
+
+    private static bool IsListening(int port)
+    {
+        try
+        {
+            using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Any, port);
+            listener.Start();
+            return false;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return true;
         }
     }
 

@@ -1,0 +1,55 @@
+using System.Net;
+using WorkQueues.AppHost.Messaging;
+
+namespace WorkQueues.IntegrationTests;
+
+/// <summary>The broker the AppHost chose and set up.</summary>
+[Collection(AppHostCollection.Name)]
+public sealed class BrokerTests(AppHostFixture fixture)
+{
+    private static bool ContainerRuntimeRuns => ContainerRuntimeProbe.IsHealthy("docker", TimeSpan.FromSeconds(10));
+
+    [Fact]
+    public void Without_a_container_runtime_the_default_choice_is_the_local_server()
+    {
+        var broker = fixture.App.Resource("messaging");
+
+        if (ContainerRuntimeRuns)
+        {
+            Assert.IsNotType<LocalRabbitMQResource>(broker);
+        }
+        else
+        {
+            var local = Assert.IsType<LocalRabbitMQResource>(broker);
+            Assert.Equal($"workqueues-{fixture.AmqpPort}@localhost", local.Folder.NodeName);
+        }
+    }
+
+    [Fact]
+    public void The_broker_listens_on_the_configured_port_with_generated_credentials()
+    {
+        Assert.Equal(fixture.AmqpPort, fixture.App.BrokerUri.Port);
+        Assert.NotEqual("guest", fixture.App.UserName);
+        Assert.NotEqual("guest", fixture.App.Password);
+    }
+
+    [Fact]
+    public async Task Task_queue_is_durable_and_has_no_arguments_so_tutorial_clients_share_it()
+    {
+        var queue = await fixture.Management.GetQueueAsync();
+
+        Assert.True(queue.Durable);
+        Assert.Equal(0, queue.ArgumentCount);
+    }
+
+    [Fact]
+    public async Task The_management_ui_takes_the_parameters_credentials_and_refuses_guest()
+    {
+        using var overview = await fixture.Management.GetAsync("/api/overview");
+        Assert.Equal(HttpStatusCode.OK, overview.StatusCode);
+
+        using var guest = new BrokerManagementClient(new Uri($"http://127.0.0.1:{fixture.ManagementPort}"), "guest", "guest");
+        using var refused = await guest.GetAsync("/api/overview");
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+    }
+}

@@ -1,0 +1,40 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+
+namespace WorkQueues.IntegrationTests.Infrastructure;
+
+/// <summary>Asks the broker's management API about <c>task_queue</c>.</summary>
+public sealed class BrokerManagementClient(Uri managementUrl, string userName, string password) : IDisposable
+{
+    private readonly HttpClient _http = new()
+    {
+        BaseAddress = managementUrl,
+        Timeout = TimeSpan.FromSeconds(10),
+        DefaultRequestHeaders =
+        {
+            Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{userName}:{password}"))),
+        },
+    };
+
+    public sealed record QueueState(long Ready, long Unacknowledged, int Consumers, bool Durable, int ArgumentCount);
+
+    public async Task<QueueState> GetQueueAsync(string queue = "task_queue")
+    {
+        using var document = JsonDocument.Parse(await _http.GetStringAsync($"/api/queues/%2F/{queue}"));
+        var root = document.RootElement;
+        return new QueueState(
+            Long(root, "messages_ready"),
+            Long(root, "messages_unacknowledged"),
+            (int)Long(root, "consumers"),
+            root.GetProperty("durable").GetBoolean(),
+            root.GetProperty("arguments").EnumerateObject().Count());
+    }
+
+    public Task<HttpResponseMessage> GetAsync(string path) => _http.GetAsync(path);
+
+    private static long Long(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetInt64() : 0;
+
+    public void Dispose() => _http.Dispose();
+}

@@ -1,0 +1,58 @@
+using System.Text.Json;
+
+namespace WorkQueues.IntegrationTests.Infrastructure;
+
+/// <summary>Reads what the Aspire dashboard shows, through its JSON telemetry API.</summary>
+public sealed class DashboardClient(Uri baseAddress) : IDisposable
+{
+    private readonly HttpClient _http = new() { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(10) };
+
+    /// <summary>One structured log record and the resource instance (e.g. <c>worker-abcd1234</c>) that wrote it.</summary>
+    public sealed record LogRecord(string Service, string Instance, string Message);
+
+    public async Task<bool> IsUpAsync()
+    {
+        using var response = await _http.GetAsync("/api/telemetry/resources");
+        return response.IsSuccessStatusCode;
+    }
+
+    public async Task<IReadOnlyList<LogRecord>> GetLogsAsync(string service)
+    {
+        using var document = JsonDocument.Parse(await _http.GetStringAsync("/api/telemetry/logs"));
+        var records = new List<LogRecord>();
+        foreach (var resourceLogs in Array(document.RootElement.GetProperty("data"), "resourceLogs"))
+        {
+            var attributes = Attributes(resourceLogs.GetProperty("resource"));
+            var name = attributes.GetValueOrDefault("service.name", "");
+            if (name != service)
+            {
+                // Filtered here: the API's resource filter wants one replica's name, not the service's.
+                continue;
+            }
+
+            var instance = attributes.GetValueOrDefault("service.instance.id", name);
+            foreach (var scope in Array(resourceLogs, "scopeLogs"))
+            {
+                foreach (var record in Array(scope, "logRecords"))
+                {
+                    if (record.TryGetProperty("body", out var body) && body.TryGetProperty("stringValue", out var text))
+                    {
+                        records.Add(new LogRecord(name, instance, text.GetString() ?? ""));
+                    }
+                }
+            }
+        }
+
+        return records;
+    }
+
+    private static IEnumerable<JsonElement> Array(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var array) && array.ValueKind == JsonValueKind.Array ? array.EnumerateArray() : [];
+
+    private static Dictionary<string, string> Attributes(JsonElement element) =>
+        Array(element, "attributes").ToDictionary(
+            a => a.GetProperty("key").GetString()!,
+            a => a.GetProperty("value").TryGetProperty("stringValue", out var v) ? v.GetString() ?? "" : a.GetProperty("value").ToString());
+
+    public void Dispose() => _http.Dispose();
+}

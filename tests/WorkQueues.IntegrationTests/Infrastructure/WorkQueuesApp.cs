@@ -1,0 +1,84 @@
+using Microsoft.Extensions.DependencyInjection;
+using Aspire.Hosting.ApplicationModel;
+
+namespace WorkQueues.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// The whole AppHost started through Aspire.Hosting.Testing, with its dashboard (on free ports) so tests can read
+/// what a user would see there.
+/// </summary>
+public sealed class WorkQueuesApp : IAsyncDisposable
+{
+    private WorkQueuesApp(DistributedApplication app, DashboardClient dashboard, Uri broker)
+    {
+        App = app;
+        Dashboard = dashboard;
+        BrokerUri = broker;
+    }
+
+    public DistributedApplication App { get; }
+
+    public DashboardClient Dashboard { get; }
+
+    /// <summary>The <c>messaging</c> connection string the services were given.</summary>
+    public Uri BrokerUri { get; }
+
+    public string UserName => Uri.UnescapeDataString(BrokerUri.UserInfo.Split(':')[0]);
+
+    public string Password => Uri.UnescapeDataString(BrokerUri.UserInfo.Split(':')[1]);
+
+    public IResource Resource(string name) =>
+        App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == name);
+
+    public HttpClient CreateProducerClient() => App.CreateHttpClient("producer");
+
+    public static async Task<WorkQueuesApp> StartAsync(params string[] settings)
+    {
+        string[] args =
+        [
+            .. settings,
+            $"ASPNETCORE_URLS=http://127.0.0.1:{FreePorts.Next()}",
+            $"ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://127.0.0.1:{FreePorts.Next()}",
+            "ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS=true",
+            // Given, so tests never write a generated password into the developer's user secrets.
+            $"Parameters:messaging-password={Guid.NewGuid():N}",
+        ];
+
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.WorkQueues_AppHost>(args, (options, _) =>
+        {
+            options.DisableDashboard = false;
+            options.AllowUnsecuredTransport = true;
+        });
+
+        var app = await builder.BuildAsync();
+        using var startup = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        await app.StartAsync(startup.Token);
+        await app.ResourceNotifications.WaitForResourceHealthyAsync("producer", startup.Token);
+        var connectionString = await app.GetConnectionStringAsync("messaging", startup.Token)
+            ?? throw new InvalidOperationException("The messaging resource has no connection string.");
+
+        // Under test the dashboard's proxied port is randomised too; ask the model where it ended up.
+        var dashboard = new DashboardClient(app.GetEndpoint("aspire-dashboard", "http"));
+        await Eventually.HoldsAsync(dashboard.IsUpAsync, TimeSpan.FromSeconds(60), "the dashboard to answer");
+        return new WorkQueuesApp(app, dashboard, new Uri(connectionString));
+    }
+
+    /// <summary>Waits until every worker replica logged <c> [x] Done</c> for each task; returns who did what.</summary>
+    public async Task<IReadOnlyList<DashboardClient.LogRecord>> WaitForDoneAsync(IEnumerable<string> tasks, TimeSpan timeout)
+    {
+        var expected = tasks.Select(t => $" [x] Done {t}").ToHashSet();
+        var logs = await Eventually.ReturnsAsync(
+            () => Dashboard.GetLogsAsync("worker"),
+            records => expected.IsSubsetOf(records.Select(r => r.Message)),
+            timeout,
+            $"workers to finish {expected.Count} tasks");
+        return logs.Where(r => expected.Contains(r.Message)).ToList();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Dashboard.Dispose();
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+}

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace WorkQueues.AppHost.Messaging;
 
@@ -27,6 +28,15 @@ public static class LocalRabbitMQBuilderExtensions
                 await password.Resource.GetValueAsync(cancellationToken) ?? string.Empty,
                 settings.ManagementPort,
                 cancellationToken));
+
+        builder.Eventing.Subscribe<ResourceReadyEvent>(broker, (ready, _) =>
+        {
+            // The tutorial's way to look inside the broker, spelled out for this node.
+            ready.Services.GetRequiredService<ResourceLoggerService>().GetLogger(broker).LogInformation(
+                "rabbitmqctl for this broker: HOME={Home} /usr/lib/rabbitmq/bin/rabbitmqctl -n {Node} list_queues name messages_ready messages_unacknowledged (or ./rabbitmqctl … from the repository)",
+                folder.Path, folder.NodeName);
+            return Task.CompletedTask;
+        });
 
         var healthCheckKey = $"{name}_amqp";
         builder.Services.AddHealthChecks().AddCheck(healthCheckKey, new BrokerConnectionHealthCheck(broker));

@@ -30,10 +30,15 @@ public static class MessagingBrokerExtensions
         // Letters and digits only: the password goes into an amqp:// URI and into rabbitmq.conf.
         var password = builder.AddParameter($"{name}-password", new GenerateParameterDefault { MinLength = 22, Special = false }, secret: true, persist: true);
 
-        return kind == BrokerKind.Local
-            ? builder.AddLocalRabbitMQ(name, userName, password, settings)
-            : builder.AddRabbitMQ(name, userName, password, settings.AmqpPort)
-                .WithManagementPlugin(settings.ManagementPort)
-                .WithDataVolume();
+        if (kind == BrokerKind.Local)
+        {
+            var local = builder.AddLocalRabbitMQ(name, userName, password, settings);
+            return local.WithQueueCommands(local.Resource.ManagementEndpoint, userName.Resource, password.Resource);
+        }
+
+        var container = builder.AddRabbitMQ(name, userName, password, settings.AmqpPort)
+            .WithManagementPlugin(settings.ManagementPort)
+            .WithDataVolume();
+        return container.WithQueueCommands(container.Resource.ManagementEndpoint, userName.Resource, password.Resource);
     }
 }

@@ -1,0 +1,53 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using RabbitMQ.Client;
+using WorkQueues.Tasks;
+
+namespace WorkQueues.AppHost.Messaging;
+
+/// <summary>
+/// What the dashboard's commands ask of the broker: queue figures from the management API (the only place that
+/// knows unacknowledged counts) and purges over AMQP (which says how many messages went).
+/// </summary>
+public sealed class BrokerQueueClient(Uri managementUrl, Uri amqpUri, string userName, string password)
+{
+    public sealed record QueueFigures(string Name, long Ready, long Unacknowledged, long Consumers);
+
+    public async Task<IReadOnlyList<QueueFigures>> ListQueuesAsync(CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { BaseAddress = managementUrl, Timeout = TimeSpan.FromSeconds(10) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
+            "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{userName}:{password}")));
+        using var document = JsonDocument.Parse(
+            await http.GetStringAsync("/api/queues/%2F?columns=name,messages_ready,messages_unacknowledged,consumers", cancellationToken));
+
+        return document.RootElement.EnumerateArray()
+            .Select(queue => new QueueFigures(
+                queue.GetProperty("name").GetString()!,
+                Number(queue, "messages_ready"),
+                Number(queue, "messages_unacknowledged"),
+                Number(queue, "consumers")))
+            .OrderBy(queue => queue.Name, StringComparer.Ordinal)
+            .ToList();
+    }
+
+    /// <summary>Removes the ready messages of <c>task_queue</c>; deliveries a worker holds stay with it.</summary>
+    public async Task<uint> PurgeTaskQueueAsync(CancellationToken cancellationToken)
+    {
+        var factory = new ConnectionFactory { Uri = amqpUri, ClientProvidedName = "aspire-dashboard-command" };
+        await using var connection = await factory.CreateConnectionAsync(cancellationToken);
+        await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
+        return await channel.QueuePurgeAsync(TaskQueueTopology.QueueName, cancellationToken);
+    }
+
+    /// <summary>The figures as the tutorial's <c>rabbitmqctl list_queues</c> prints them, one queue a line.</summary>
+    public static string Format(IReadOnlyList<QueueFigures> queues) =>
+        new StringBuilder()
+            .AppendLine("name\tmessages_ready\tmessages_unacknowledged\tconsumers")
+            .AppendJoin(Environment.NewLine, queues.Select(q => $"{q.Name}\t{q.Ready}\t{q.Unacknowledged}\t{q.Consumers}"))
+            .ToString();
+
+    private static long Number(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetInt64() : 0;
+}

@@ -80,7 +80,12 @@ internal sealed class SendCommand
                 return Fail(validation.Error);
             }
 
-            await host.Services.GetRequiredService<TaskPublisher>().PublishAsync(validation.Task.Value, CancellationToken.None);
+            // The trace's root in command-line mode, where no HTTP request starts one.
+            using (TaskTelemetry.Source.StartActivity("new_task", System.Diagnostics.ActivityKind.Internal))
+            {
+                await host.Services.GetRequiredService<TaskPublisher>().PublishAsync(validation.Task.Value, CancellationToken.None);
+            }
+
             Console.WriteLine($" [x] Sent {Task}");
             await host.StopAsync();
             return 0;

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
@@ -12,6 +13,7 @@ namespace WorkQueues.Producer;
 public sealed class TaskPublisher(
     IConnection connection,
     IOptions<ProducerOptions> options,
+    ProducerMetrics metrics,
     TimeProvider time,
     ILogger<TaskPublisher> logger) : IAsyncDisposable
 {
@@ -57,6 +59,11 @@ public sealed class TaskPublisher(
         var properties = TaskMessage.CreateProperties(id, time.GetUtcNow());
         var body = TaskText.Encode(task.Text);
         var acquired = false;
+
+        // Covers the publish *and* the wait for the confirm; RabbitMQ.Client's own publish span, a child of this
+        // one, ends before the confirm arrives.
+        using var activity = TaskTelemetry.StartTaskActivity(TaskTelemetry.SendSpanName, ActivityKind.Producer, "send", "send", id);
+        activity?.SetTag("messaging.message.body.size", body.Length).SetTag("workqueues.task.dots", task.Dots);
         try
         {
             await _inFlight.WaitAsync(timeout);
@@ -64,22 +71,13 @@ public sealed class TaskPublisher(
             var channel = await GetChannelAsync(timeout);
             // Mandatory: if task_queue is missing the broker returns the message, which surfaces as an error here.
             await channel.BasicPublishAsync(string.Empty, TaskQueueTopology.QueueName, mandatory: true, properties, body, timeout);
+            metrics.TaskPublished();
             return new PublishedTask(id, task.Dots);
         }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !requestAborted.IsCancellationRequested)
+        catch (Exception ex) when (Translate(ex, timeout, requestAborted) is { } failure)
         {
-            throw new TaskPublishException($"The broker did not confirm the task within {options.Value.PublishTimeout.TotalSeconds:0.#} s.");
-        }
-        catch (PublishException ex)
-        {
-            throw new TaskPublishException(ex.IsReturn
-                ? "The broker returned the task: no queue took it."
-                : "The broker refused the task (negative confirm).", ex);
-        }
-        catch (Exception ex) when (ex is AlreadyClosedException or BrokerUnreachableException or OperationInterruptedException or IOException)
-        {
-            logger.LogWarning("Publishing failed: {Reason}", ex.Message);
-            throw new TaskPublishException("The broker cannot be reached.", ex);
+            activity.RecordFailure(failure);
+            throw failure;
         }
         finally
         {
@@ -87,6 +85,27 @@ public sealed class TaskPublisher(
             {
                 _inFlight.Release();
             }
+        }
+    }
+
+    /// <summary>What a failed publish means to the caller; null for errors that are not the broker's.</summary>
+    private TaskPublishException? Translate(Exception exception, CancellationToken timeout, CancellationToken requestAborted)
+    {
+        switch (exception)
+        {
+            case TaskPublishException known:
+                return known;
+            case OperationCanceledException when timeout.IsCancellationRequested && !requestAborted.IsCancellationRequested:
+                return new TaskPublishException($"The broker did not confirm the task within {options.Value.PublishTimeout.TotalSeconds:0.#} s.");
+            case PublishException publish:
+                return new TaskPublishException(publish.IsReturn
+                    ? "The broker returned the task: no queue took it."
+                    : "The broker refused the task (negative confirm).", publish);
+            case AlreadyClosedException or BrokerUnreachableException or OperationInterruptedException or IOException:
+                logger.LogWarning("Publishing failed: {Reason}", exception.Message);
+                return new TaskPublishException("The broker cannot be reached.", exception);
+            default:
+                return null;
         }
     }
 

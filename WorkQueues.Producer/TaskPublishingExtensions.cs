@@ -19,6 +19,7 @@ public static class TaskPublishingExtensions
             .ValidateOnStart();
 
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<ProducerMetrics>();
         builder.Services.AddSingleton<TaskPublisher>();
         builder.Services.AddProblemDetails();
         return builder;

@@ -10,6 +10,27 @@ public static class TaskQueueTopology
     /// <summary>The queue of the RabbitMQ "Work Queues" tutorial.</summary>
     public const string QueueName = "task_queue";
 
+    /// <summary>Where a task goes after its last attempt failed, or when no worker can read it.</summary>
+    public const string DeadLetterQueueName = QueueName + ".dead";
+
+    /// <summary>Header with the attempt a delivery is (1 for the first); absent on a task's first delivery.</summary>
+    public const string AttemptHeader = "x-attempt";
+
+    /// <summary>Header with the error of the attempt before.</summary>
+    public const string LastErrorHeader = "x-last-error";
+
+    /// <summary>Headers a dead letter carries: why and when it was given up.</summary>
+    public const string DeadReasonHeader = "x-dead-reason";
+    public const string DeadAtHeader = "x-dead-at";
+
+    /// <summary>The wait before attempt <paramref name="nextAttempt"/>: doubling from <paramref name="firstDelay"/>.</summary>
+    public static TimeSpan RetryDelay(int nextAttempt, TimeSpan firstDelay) =>
+        firstDelay * Math.Pow(2, Math.Max(0, nextAttempt - 2));
+
+    /// <summary>The queue a task waits in before attempt <paramref name="nextAttempt"/>.</summary>
+    public static string RetryQueueName(int nextAttempt, TimeSpan firstDelay) =>
+        $"{QueueName}.retry.{(long)RetryDelay(nextAttempt, firstDelay).TotalMilliseconds}ms";
+
     /// <summary>
     /// Declares <c>task_queue</c> durable, classic and without arguments: exactly what the tutorial's
     /// <c>new_task.py</c> and <c>worker.py</c> declare, so a tutorial client in any language shares the same queue.
@@ -23,4 +44,26 @@ public static class TaskQueueTopology
             autoDelete: false,
             arguments: null,
             cancellationToken: cancellationToken);
+
+    /// <summary>
+    /// Declares the queue a retry waits in: no consumer, a message TTL of the delay, then dead-lettered back into
+    /// <c>task_queue</c> through the default exchange. The wait costs no worker anything, and <c>task_queue</c>
+    /// itself keeps no arguments.
+    /// </summary>
+    public static Task<QueueDeclareOk> DeclareRetryQueueAsync(this IChannel channel, int nextAttempt, TimeSpan firstDelay, CancellationToken cancellationToken = default) =>
+        channel.QueueDeclareAsync(
+            queue: RetryQueueName(nextAttempt, firstDelay),
+            durable: true,
+            exclusive: false,
+            autoDelete: false,
+            arguments: new Dictionary<string, object?>
+            {
+                ["x-message-ttl"] = (long)RetryDelay(nextAttempt, firstDelay).TotalMilliseconds,
+                ["x-dead-letter-exchange"] = string.Empty,
+                ["x-dead-letter-routing-key"] = QueueName,
+            },
+            cancellationToken: cancellationToken);
+
+    public static Task<QueueDeclareOk> DeclareDeadLetterQueueAsync(this IChannel channel, CancellationToken cancellationToken = default) =>
+        channel.QueueDeclareAsync(DeadLetterQueueName, durable: true, exclusive: false, autoDelete: false, arguments: null, cancellationToken: cancellationToken);
 }

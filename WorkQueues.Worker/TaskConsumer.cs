@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
@@ -8,17 +9,28 @@ namespace WorkQueues.Worker;
 
 /// <summary>
 /// Consumes <c>task_queue</c> with manual acks and a prefetch of <see cref="WorkerOptions.Concurrency"/>, does each
-/// task's work and acks only after it. On shutdown it stops taking deliveries and lets the tasks in hand finish
+/// task's work and acks only after it. A failed attempt is sent on to a later attempt or to the dead-letter queue
+/// (<see cref="FailedTaskRouter"/>), then acked. On shutdown it stops taking deliveries and lets the tasks in hand finish
 /// while the host's shutdown timeout allows; whatever is still running then is nacked back to the queue, never acked.
 /// </summary>
 public sealed partial class TaskConsumer(
     IConnection connection,
     DotsWorkload workload,
+    FailedTaskRouter router,
+    WorkerMetrics metrics,
     IOptions<WorkerOptions> options,
     IOptions<TaskOptions> limits,
     ILogger<TaskConsumer> logger) : IHostedService, IAsyncDisposable
 {
     private const int LoggedTaskLength = 200;
+
+    /// <summary>This replica's name as the dashboard shows it (Aspire sets service.instance.id), else host/pid.</summary>
+    private static readonly string WorkerInstance =
+        (Environment.GetEnvironmentVariable("OTEL_RESOURCE_ATTRIBUTES") ?? string.Empty).Split(',')
+            .Select(pair => pair.Split('=', 2))
+            .Where(pair => pair is ["service.instance.id", _])
+            .Select(pair => pair[1])
+            .FirstOrDefault() ?? $"{Environment.MachineName}/{Environment.ProcessId}";
 
     private readonly CancellationTokenSource _abandonWork = new();
     private readonly ConcurrentDictionary<long, Task> _inFlight = new();
@@ -33,6 +45,7 @@ public sealed partial class TaskConsumer(
             new CreateChannelOptions(publisherConfirmationsEnabled: false, publisherConfirmationTrackingEnabled: false, consumerDispatchConcurrency: concurrency),
             cancellationToken);
         await _channel.DeclareTaskQueueAsync(cancellationToken);
+        await router.DeclareTopologyAsync(cancellationToken);
         await _channel.BasicQosAsync(prefetchSize: 0, prefetchCount: concurrency, global: false, cancellationToken);
 
         var consumer = new AsyncEventingBasicConsumer(_channel);
@@ -89,47 +102,111 @@ public sealed partial class TaskConsumer(
 
     private async Task ProcessAsync(IChannel channel, BasicDeliverEventArgs delivery)
     {
-        using var scope = logger.BeginScope(new Dictionary<string, object?> { ["TaskId"] = delivery.BasicProperties.MessageId });
+        var id = delivery.BasicProperties.MessageId;
+        var attempt = FailedTaskRouter.AttemptOf(delivery.BasicProperties);
+        using var scope = logger.BeginScope(new Dictionary<string, object?> { ["TaskId"] = id, ["Attempt"] = attempt });
+
+        // A child of RabbitMQ.Client's "deliver" span, which the publisher's traceparent header parents.
+        using var activity = TaskTelemetry.StartTaskActivity(TaskTelemetry.ProcessSpanName, ActivityKind.Internal, "process", "process", id);
+        activity?
+            .SetTag("messaging.rabbitmq.message.delivery_tag", (long)delivery.DeliveryTag)
+            .SetTag("workqueues.task.redelivered", delivery.Redelivered)
+            .SetTag("workqueues.task.attempt", attempt)
+            .SetTag("workqueues.worker.instance", WorkerInstance);
+
+        var started = Stopwatch.GetTimestamp();
+        metrics.Started(delivery.Redelivered);
+        var outcome = await ProcessWithinSpanAsync(channel, delivery, attempt, activity);
+        metrics.Settled(outcome, Stopwatch.GetElapsedTime(started));
+    }
+
+    private async Task<string> ProcessWithinSpanAsync(IChannel channel, BasicDeliverEventArgs delivery, int attempt, Activity? activity)
+    {
         var tag = delivery.DeliveryTag;
 
-        // The body is only valid during this call, so it is decoded before any await.
-        if (!TaskText.TryDecode(delivery.Body.Span, out var text))
-        {
-            LogRejected("its body is not valid UTF-8");
-            await channel.BasicRejectAsync(tag, requeue: false);
-            return;
-        }
-
-        var validation = TaskText.Validate(text, limits.Value);
+        // A message no worker can read is dead-lettered at once with the reason: retrying cannot help it.
+        var validation = TaskText.TryDecode(delivery.Body.Span, out var text)
+            ? TaskText.Validate(text, limits.Value)
+            : TaskValidation.Invalid("The message body is not valid UTF-8.");
         if (!validation.IsValid)
         {
-            LogRejected(validation.Error);
-            await channel.BasicRejectAsync(tag, requeue: false);
-            return;
+            LogUnreadable(validation.Error);
+            activity?.SetStatus(ActivityStatusCode.Error, validation.Error);
+            return await SettleAsync(channel, tag, "dead_lettered", () => router.DeadLetterAsync(delivery, validation.Error, attempt, CancellationToken.None));
         }
 
         var task = validation.Task.Value;
+        activity?.SetTag("workqueues.task.dots", task.Dots);
         var shown = text.Length > LoggedTaskLength ? string.Concat(text.AsSpan(0, LoggedTaskLength), "…") : text;
         LogReceived(shown);
         try
         {
-            await workload.RunAsync(task, _abandonWork.Token);
+            await workload.RunAsync(task, attempt, _abandonWork.Token);
         }
         catch (OperationCanceledException) when (_abandonWork.IsCancellationRequested)
         {
             LogAbandoned(shown);
-            await channel.BasicNackAsync(tag, multiple: false, requeue: true);
-            return;
+            return await SettleAsync(channel, tag, "requeued");
         }
         catch (Exception ex)
         {
-            LogFailed(ex, shown);
-            await channel.BasicNackAsync(tag, multiple: false, requeue: true);
-            return;
+            activity.RecordFailure(ex);
+            var next = attempt >= options.Value.MaxAttempts ? "dead-lettered" : $"retried as attempt {attempt + 1}";
+            LogFailed(ex, shown, attempt, next);
+            var routed = "requeued";
+            var settled = await SettleAsync(channel, tag, "forwarded", async () =>
+                routed = await router.RetryOrDeadLetterAsync(delivery, attempt, ex, CancellationToken.None));
+            return settled == "requeued" ? settled : routed;
         }
 
-        await channel.BasicAckAsync(tag, multiple: false);
+        await SettleAsync(channel, tag, "completed");
         LogDone(shown);
+        return "completed";
+    }
+
+    /// <summary>
+    /// Acks the delivery (after <paramref name="forward"/>, if given, has put its copy somewhere safe), or nacks it
+    /// back to the queue when the outcome is a requeue or the copy could not be made; in an <c>ack</c>/<c>nack</c> span.
+    /// </summary>
+    private async Task<string> SettleAsync(IChannel channel, ulong tag, string outcome, Func<Task>? forward = null)
+    {
+        var requeue = outcome == "requeued";
+        if (forward is not null)
+        {
+            try
+            {
+                await forward();
+            }
+            catch (Exception ex)
+            {
+                // The copy was not confirmed: keep the original on the broker instead.
+                LogForwardFailed(ex.Message);
+                requeue = true;
+                outcome = "requeued";
+            }
+        }
+
+        using var settle = TaskTelemetry.StartTaskActivity(requeue ? "nack" : "ack", ActivityKind.Client, "settle", requeue ? "nack" : "ack", null);
+        settle?.SetTag("workqueues.task.outcome", outcome);
+        try
+        {
+            if (requeue)
+            {
+                await channel.BasicNackAsync(tag, multiple: false, requeue: true);
+            }
+            else
+            {
+                await channel.BasicAckAsync(tag, multiple: false);
+            }
+        }
+        catch (Exception ex) when (ex is RabbitMQ.Client.Exceptions.AlreadyClosedException)
+        {
+            // The channel closed under us; the broker redelivers the task, which is the safe side.
+            settle.RecordFailure(ex);
+            LogSettleFailed(ex.Message);
+        }
+
+        return outcome;
     }
 
     public ValueTask DisposeAsync()
@@ -147,14 +224,20 @@ public sealed partial class TaskConsumer(
     [LoggerMessage(Level = LogLevel.Information, Message = " [x] Done {Task}")]
     private partial void LogDone(string task);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Task failed and was requeued: {Task}")]
-    private partial void LogFailed(Exception exception, string task);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Task failed on attempt {Attempt} and is {Next}: {Task}")]
+    private partial void LogFailed(Exception exception, string task, int attempt, string next);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not forward the task; it goes back to task_queue: {Reason}")]
+    private partial void LogForwardFailed(string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not settle the delivery; the broker will redeliver it: {Reason}")]
+    private partial void LogSettleFailed(string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Shutdown time ran out; the unfinished task goes back to the queue: {Task}")]
     private partial void LogAbandoned(string task);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Message rejected: {Reason}")]
-    private partial void LogRejected(string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Unreadable message sent to task_queue.dead: {Reason}")]
+    private partial void LogUnreadable(string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stopped taking tasks; finishing {Count} in hand")]
     private partial void LogDraining(int count);

@@ -20,6 +20,10 @@ public static class TaskProcessingExtensions
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<DotsWorkload>();
+        builder.Services.AddSingleton<FailedTaskRouter>();
+        builder.Services.AddSingleton<QueueDepthSampler>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<QueueDepthSampler>());
+        builder.Services.AddSingleton<WorkerMetrics>();
         builder.Services.AddHostedService<TaskConsumer>();
         return builder;
     }

@@ -17,4 +17,12 @@ public sealed class WorkerOptions
     /// <summary>The work one dot stands for; one second in the tutorial.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
     public TimeSpan DotDuration { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Attempts a failing task gets before it goes to <c>task_queue.dead</c>.</summary>
+    [Range(1, 20)]
+    public int MaxAttempts { get; set; } = 5;
+
+    /// <summary>The wait before the second attempt; each further attempt waits twice as long.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 }

@@ -15,7 +15,11 @@ public sealed class AppHostFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _app = await WorkQueuesApp.StartAsync($"Messaging:AmqpPort={AmqpPort}", $"Messaging:ManagementPort={ManagementPort}");
+        _app = await WorkQueuesApp.StartAsync(
+            $"Messaging:AmqpPort={AmqpPort}",
+            $"Messaging:ManagementPort={ManagementPort}",
+            // Retries a fifth of a second apart, so a poison task reaches the dead-letter queue in about three seconds.
+            "Worker:RetryDelay=00:00:00.200");
         Management = new BrokerManagementClient(new Uri($"http://127.0.0.1:{ManagementPort}"), App.UserName, App.Password);
 
         // Both replicas consume before any test publishes, so fair dispatch has two workers to share among.

@@ -46,6 +46,44 @@ public sealed class DashboardClient(Uri baseAddress) : IDisposable
         return records;
     }
 
+    /// <summary>One span as the dashboard holds it, with the resource instance that sent it.</summary>
+    public sealed record Span(
+        string Service, string TraceId, string SpanId, string ParentSpanId, string Name, int Kind, int StatusCode,
+        IReadOnlyDictionary<string, string> Attributes);
+
+    /// <summary>OpenTelemetry span kinds as OTLP numbers them.</summary>
+    public static class SpanKind
+    {
+        public const int Internal = 1, Server = 2, Client = 3, Producer = 4, Consumer = 5;
+    }
+
+    public async Task<IReadOnlyList<Span>> GetSpansAsync()
+    {
+        using var document = JsonDocument.Parse(await _http.GetStringAsync("/api/telemetry/traces"));
+        var spans = new List<Span>();
+        foreach (var resourceSpans in Array(document.RootElement.GetProperty("data"), "resourceSpans"))
+        {
+            var service = Attributes(resourceSpans.GetProperty("resource")).GetValueOrDefault("service.name", "");
+            foreach (var scope in Array(resourceSpans, "scopeSpans"))
+            {
+                foreach (var span in Array(scope, "spans"))
+                {
+                    spans.Add(new Span(
+                        service,
+                        span.GetProperty("traceId").GetString()!,
+                        span.GetProperty("spanId").GetString()!,
+                        span.TryGetProperty("parentSpanId", out var parent) ? parent.GetString() ?? "" : "",
+                        span.GetProperty("name").GetString()!,
+                        span.TryGetProperty("kind", out var kind) ? kind.GetInt32() : 0,
+                        span.TryGetProperty("status", out var status) && status.TryGetProperty("code", out var code) ? code.GetInt32() : 0,
+                        Attributes(span)));
+                }
+            }
+        }
+
+        return spans;
+    }
+
     private static IEnumerable<JsonElement> Array(JsonElement element, string name) =>
         element.TryGetProperty(name, out var array) && array.ValueKind == JsonValueKind.Array ? array.EnumerateArray() : [];
 

@@ -1,0 +1,97 @@
+using System.Net;
+using System.Text;
+using RabbitMQ.Client;
+
+namespace WorkQueues.IntegrationTests;
+
+/// <summary>Failed tasks are retried through delay queues, then dead-lettered with the reason; nothing loops forever.</summary>
+[Collection(AppHostCollection.Name)]
+public sealed class DeadLetterTests(AppHostFixture fixture)
+{
+    [Fact]
+    public async Task A_task_that_fails_once_is_retried_and_done()
+    {
+        var task = $"Flaky {Guid.NewGuid():N} !fail1";
+        using var producer = fixture.App.CreateProducerClient();
+        using var response = await producer.PostAsync("/tasks", new StringContent(task, Encoding.UTF8, "text/plain"));
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+
+        var done = await fixture.App.WaitForDoneAsync([task], TimeSpan.FromSeconds(30));
+
+        Assert.Single(done);
+    }
+
+    [Fact]
+    public async Task A_poison_task_gets_max_attempts_then_waits_in_the_dead_letter_queue_with_the_reason()
+    {
+        var task = $"Poison {Guid.NewGuid():N} !fail";
+        using var producer = fixture.App.CreateProducerClient();
+        using var response = await producer.PostAsync("/tasks", new StringContent(task, Encoding.UTF8, "text/plain"));
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+
+        var dead = await WaitForDeadLetterAsync(task);
+
+        Assert.Equal(5, Convert.ToInt32(dead.BasicProperties.Headers!["x-attempt"]));
+        Assert.Contains("Failed 5 attempts", Encoding.UTF8.GetString((byte[])dead.BasicProperties.Headers["x-dead-reason"]!));
+        Assert.True(dead.BasicProperties.Headers.ContainsKey("x-dead-at"));
+        Assert.Equal(DeliveryModes.Persistent, dead.BasicProperties.DeliveryMode);
+    }
+
+    [Fact]
+    public async Task A_message_no_worker_can_read_is_dead_lettered_at_once_with_the_reason()
+    {
+        var marker = Encoding.UTF8.GetBytes($"unreadable {Guid.NewGuid():N} ");
+        byte[] body = [.. marker, 0xff, 0xfe];
+        var factory = new ConnectionFactory { Uri = fixture.App.BrokerUri };
+        await using (var connection = await factory.CreateConnectionAsync())
+        await using (var channel = await connection.CreateChannelAsync())
+        {
+            await channel.BasicPublishAsync(string.Empty, "task_queue", body);
+        }
+
+        var dead = await WaitForDeadLetterAsync(body);
+
+        Assert.Contains("not valid UTF-8", Encoding.UTF8.GetString((byte[])dead.BasicProperties.Headers!["x-dead-reason"]!));
+        Assert.Equal(1, Convert.ToInt32(dead.BasicProperties.Headers["x-attempt"]));
+    }
+
+    private Task<BasicGetResult> WaitForDeadLetterAsync(string task) => WaitForDeadLetterAsync(Encoding.UTF8.GetBytes(task));
+
+    /// <summary>Takes dead letters until this one turns up; others are put back.</summary>
+    private async Task<BasicGetResult> WaitForDeadLetterAsync(byte[] body)
+    {
+        var factory = new ConnectionFactory { Uri = fixture.App.BrokerUri };
+        await using var connection = await factory.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        return (await Eventually.ReturnsAsync(
+            async () =>
+            {
+                var others = new List<ulong>();
+                try
+                {
+                    while (await channel.BasicGetAsync("task_queue.dead", autoAck: false) is { } message)
+                    {
+                        if (message.Body.Span.SequenceEqual(body))
+                        {
+                            await channel.BasicAckAsync(message.DeliveryTag, multiple: false);
+                            return message;
+                        }
+
+                        others.Add(message.DeliveryTag);
+                    }
+
+                    return null;
+                }
+                finally
+                {
+                    foreach (var tag in others)
+                    {
+                        await channel.BasicNackAsync(tag, multiple: false, requeue: true);
+                    }
+                }
+            },
+            message => message is not null,
+            TimeSpan.FromSeconds(30),
+            "the message in task_queue.dead"))!;
+    }
+}

@@ -1,0 +1,108 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using static WorkQueues.IntegrationTests.Infrastructure.DashboardClient;
+
+namespace WorkQueues.IntegrationTests;
+
+/// <summary>Every task is one trace from request to ack, as the Aspire dashboard shows it.</summary>
+[Collection(AppHostCollection.Name)]
+public sealed class TracingTests(AppHostFixture fixture)
+{
+    [Fact]
+    public async Task One_trace_holds_request_send_publish_deliver_process_and_ack_in_that_order()
+    {
+        var id = await PostAsync($"Traced {Guid.NewGuid():N}.");
+
+        var trace = await TraceOfAsync(id, spans => spans.Any(s => s.Name == "ack"));
+
+        var http = Assert.Single(trace, s => s.Kind == SpanKind.Server && s.Name.StartsWith("POST", StringComparison.Ordinal));
+        var send = Assert.Single(trace, s => s.Name == "send task_queue");
+        var publish = Assert.Single(trace, s => s.Name == "publish task_queue");
+        var deliver = Assert.Single(trace, s => s.Name == "deliver task_queue");
+        var process = Assert.Single(trace, s => s.Name == "process task");
+        var ack = Assert.Single(trace, s => s.Name == "ack");
+
+        Assert.Equal(http.SpanId, send.ParentSpanId);
+        Assert.Equal(send.SpanId, publish.ParentSpanId);
+        Assert.Equal(publish.SpanId, deliver.ParentSpanId);
+        Assert.Equal(deliver.SpanId, process.ParentSpanId);
+        Assert.Equal(process.SpanId, ack.ParentSpanId);
+
+        Assert.Equal("producer", http.Service);
+        Assert.Equal("producer", send.Service);
+        Assert.Equal("worker", process.Service);
+        Assert.Equal(SpanKind.Producer, send.Kind);
+        Assert.Equal(SpanKind.Consumer, deliver.Kind);
+        Assert.Equal("rabbitmq", send.Attributes["messaging.system"]);
+        Assert.Equal("task_queue", process.Attributes["messaging.destination.name"]);
+        Assert.Equal(id, process.Attributes["messaging.message.id"]);
+        Assert.Equal("1", process.Attributes["workqueues.task.dots"]);
+        Assert.Equal("1", process.Attributes["workqueues.task.attempt"]);
+        Assert.False(string.IsNullOrEmpty(process.Attributes["workqueues.worker.instance"]));
+    }
+
+    [Fact]
+    public async Task A_failing_attempt_has_an_error_process_span_and_the_retry_stays_in_the_trace()
+    {
+        var id = await PostAsync($"Fails once {Guid.NewGuid():N} !fail1");
+
+        var trace = await TraceOfAsync(id, spans => spans.Count(s => s.Name == "process task") >= 2 && spans.Any(s => s.Name == "ack" && s.StatusCode != 2));
+
+        var attempts = trace.Where(s => s.Name == "process task").OrderBy(s => s.Attributes["workqueues.task.attempt"]).ToList();
+        Assert.Equal(2, attempts[0].StatusCode); // Error
+        Assert.Equal("1", attempts[0].Attributes["workqueues.task.attempt"]);
+        Assert.NotEqual(2, attempts[1].StatusCode);
+        Assert.Equal("2", attempts[1].Attributes["workqueues.task.attempt"]);
+    }
+
+    [Fact]
+    public async Task A_task_from_a_foreign_client_starts_its_own_trace_in_the_worker()
+    {
+        var messageId = $"foreign-{Guid.NewGuid():N}";
+        var factory = new RabbitMQ.Client.ConnectionFactory { Uri = fixture.App.BrokerUri };
+        await using (var connection = await factory.CreateConnectionAsync())
+        await using (var channel = await connection.CreateChannelAsync())
+        {
+            // No traceparent header, as from pika or any client without tracing.
+            var properties = new RabbitMQ.Client.BasicProperties { MessageId = messageId, Headers = null };
+            await channel.BasicPublishAsync(string.Empty, "task_queue", mandatory: false, properties, Encoding.UTF8.GetBytes("Foreign task."));
+        }
+
+        var trace = await TraceOfAsync(messageId, spans => spans.Any(s => s.Name == "ack"));
+
+        var deliver = Assert.Single(trace, s => s.Name == "deliver task_queue");
+        var process = Assert.Single(trace, s => s.Name == "process task");
+        var ack = Assert.Single(trace, s => s.Name == "ack");
+        Assert.Equal("", deliver.ParentSpanId);
+        Assert.Equal(deliver.SpanId, process.ParentSpanId);
+        Assert.Equal(process.SpanId, ack.ParentSpanId);
+        Assert.DoesNotContain(trace, s => s.Service == "producer");
+    }
+
+    private async Task<string> PostAsync(string task)
+    {
+        using var producer = fixture.App.CreateProducerClient();
+        using var response = await producer.PostAsync("/tasks", new StringContent(task, Encoding.UTF8, "text/plain"));
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return body.RootElement.GetProperty("id").GetString()!;
+    }
+
+    /// <summary>The spans of the trace whose spans carry this message id, once <paramref name="complete"/> holds.</summary>
+    private Task<List<Span>> TraceOfAsync(string messageId, Func<List<Span>, bool> complete) =>
+        Eventually.ReturnsAsync(
+            async () =>
+            {
+                var spans = await fixture.App.Dashboard.GetSpansAsync();
+                var traceIds = spans
+                    .Where(s => s.Attributes.TryGetValue("messaging.message.id", out var value) && value == messageId)
+                    .Select(s => s.TraceId)
+                    .Distinct()
+                    .ToList();
+                return traceIds.Count == 1 ? spans.Where(s => s.TraceId == traceIds[0]).ToList() : [];
+            },
+            complete,
+            TimeSpan.FromSeconds(45),
+            $"the trace of task {messageId}");
+}

@@ -1,5 +1,8 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
 using WorkQueues.Tasks;
@@ -21,44 +24,27 @@ public sealed class TaskPublisher(
     private readonly SemaphoreSlim _inFlight = new(options.Value.MaxPublishesInFlight, options.Value.MaxPublishesInFlight);
     private IChannel? _channel;
 
+    // The whole budget of one task, retries included, is Producer:PublishTimeout; within it, a broker that cannot
+    // be reached (down, restarting, connection recovering) is tried again with growing pauses.
+    private readonly ResiliencePipeline _pipeline = new ResiliencePipelineBuilder()
+        .AddTimeout(options.Value.PublishTimeout)
+        .AddRetry(new RetryStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle<TaskPublishException>(ex => ex.IsTransient),
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            Delay = TimeSpan.FromMilliseconds(100),
+            MaxDelay = TimeSpan.FromSeconds(1),
+            MaxRetryAttempts = int.MaxValue,
+        })
+        .Build();
+
     /// <summary>Publishes one task and waits for its confirm, within <see cref="ProducerOptions.PublishTimeout"/>.</summary>
     public async Task<PublishedTask> PublishAsync(TaskText task, CancellationToken cancellationToken)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(options.Value.PublishTimeout);
-        return await PublishWithinAsync(task, timeout.Token, cancellationToken);
-    }
-
-    /// <summary>Publishes every task with their confirms outstanding together; succeeds only if all were confirmed.</summary>
-    public async Task<IReadOnlyList<PublishedTask>> PublishManyAsync(IReadOnlyList<TaskText> tasks, CancellationToken cancellationToken)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(options.Value.PublishTimeout);
-        var publishes = new Task<PublishedTask>[tasks.Count];
-        for (var i = 0; i < tasks.Count; i++)
-        {
-            publishes[i] = PublishWithinAsync(tasks[i], timeout.Token, cancellationToken);
-        }
-
-        try
-        {
-            return await Task.WhenAll(publishes);
-        }
-        catch (TaskPublishException) when (publishes.Count(p => p.IsFaulted) is var failed and > 0)
-        {
-            throw new TaskPublishException(
-                $"{failed} of {tasks.Count} tasks were not confirmed by the broker; " +
-                "the batch may be sent again (tasks already confirmed would then be queued twice).",
-                publishes.First(p => p.IsFaulted).Exception!.InnerException);
-        }
-    }
-
-    private async Task<PublishedTask> PublishWithinAsync(TaskText task, CancellationToken timeout, CancellationToken requestAborted)
     {
         var id = TaskMessage.NewId();
         var properties = TaskMessage.CreateProperties(id, time.GetUtcNow());
         var body = TaskText.Encode(task.Text);
-        var acquired = false;
 
         // Covers the publish *and* the wait for the confirm; RabbitMQ.Client's own publish span, a child of this
         // one, ends before the confirm arrives.
@@ -66,46 +52,69 @@ public sealed class TaskPublisher(
         activity?.SetTag("messaging.message.body.size", body.Length).SetTag("workqueues.task.dots", task.Dots);
         try
         {
-            await _inFlight.WaitAsync(timeout);
-            acquired = true;
-            var channel = await GetChannelAsync(timeout);
-            // Mandatory: if task_queue is missing the broker returns the message, which surfaces as an error here.
-            await channel.BasicPublishAsync(string.Empty, TaskQueueTopology.QueueName, mandatory: true, properties, body, timeout);
+            // Every attempt sends the same message id, so a duplicate left by a lost confirm can be recognised.
+            await _pipeline.ExecuteAsync(
+                static async (state, token) => await state.Publisher.PublishOnceAsync(state.Properties, state.Body, token),
+                (Publisher: this, Properties: properties, Body: body),
+                cancellationToken);
             metrics.TaskPublished();
             return new PublishedTask(id, task.Dots);
         }
-        catch (Exception ex) when (Translate(ex, timeout, requestAborted) is { } failure)
+        catch (TimeoutRejectedException ex)
         {
+            var failure = new TaskPublishException($"The broker did not confirm the task within {options.Value.PublishTimeout.TotalSeconds:0.#} s.", transient: true, ex);
             activity.RecordFailure(failure);
             throw failure;
         }
-        finally
+        catch (TaskPublishException ex)
         {
-            if (acquired)
-            {
-                _inFlight.Release();
-            }
+            activity.RecordFailure(ex);
+            throw;
         }
     }
 
-    /// <summary>What a failed publish means to the caller; null for errors that are not the broker's.</summary>
-    private TaskPublishException? Translate(Exception exception, CancellationToken timeout, CancellationToken requestAborted)
+    /// <summary>Publishes every task with their confirms outstanding together; succeeds only if all were confirmed.</summary>
+    public async Task<IReadOnlyList<PublishedTask>> PublishManyAsync(IReadOnlyList<TaskText> tasks, CancellationToken cancellationToken)
     {
-        switch (exception)
+        var publishes = tasks.Select(task => PublishAsync(task, cancellationToken)).ToArray();
+        try
         {
-            case TaskPublishException known:
-                return known;
-            case OperationCanceledException when timeout.IsCancellationRequested && !requestAborted.IsCancellationRequested:
-                return new TaskPublishException($"The broker did not confirm the task within {options.Value.PublishTimeout.TotalSeconds:0.#} s.");
-            case PublishException publish:
-                return new TaskPublishException(publish.IsReturn
-                    ? "The broker returned the task: no queue took it."
-                    : "The broker refused the task (negative confirm).", publish);
-            case AlreadyClosedException or BrokerUnreachableException or OperationInterruptedException or IOException:
-                logger.LogWarning("Publishing failed: {Reason}", exception.Message);
-                return new TaskPublishException("The broker cannot be reached.", exception);
-            default:
-                return null;
+            return await Task.WhenAll(publishes);
+        }
+        catch (TaskPublishException ex)
+        {
+            var failed = publishes.Count(p => p.IsFaulted);
+            throw new TaskPublishException(
+                $"{failed} of {tasks.Count} tasks were not confirmed by the broker ({ex.Message}); " +
+                "the batch may be sent again (tasks already confirmed would then be queued twice).",
+                ex.IsTransient,
+                ex);
+        }
+    }
+
+    private async ValueTask PublishOnceAsync(BasicProperties properties, byte[] body, CancellationToken cancellationToken)
+    {
+        await _inFlight.WaitAsync(cancellationToken);
+        try
+        {
+            var channel = await GetChannelAsync(cancellationToken);
+            // Mandatory: if task_queue is missing the broker returns the message, which surfaces as an error here.
+            await channel.BasicPublishAsync(string.Empty, TaskQueueTopology.QueueName, mandatory: true, properties, body, cancellationToken);
+        }
+        catch (PublishException ex)
+        {
+            throw ex.IsReturn
+                ? new TaskPublishException("The broker returned the task: no queue took it.", transient: false, ex)
+                : new TaskPublishException("The broker refused the task (negative confirm).", transient: true, ex);
+        }
+        catch (Exception ex) when (ex is AlreadyClosedException or BrokerUnreachableException or OperationInterruptedException or IOException)
+        {
+            logger.LogWarning("Publishing failed: {Reason}", ex.Message);
+            throw new TaskPublishException("The broker cannot be reached.", transient: true, ex);
+        }
+        finally
+        {
+            _inFlight.Release();
         }
     }
 
@@ -132,7 +141,7 @@ public sealed class TaskPublisher(
 
             if (!connection.IsOpen)
             {
-                throw new TaskPublishException("The broker connection is down; it is being recovered.");
+                throw new TaskPublishException("The broker connection is down; it is being recovered.", transient: true);
             }
 
             // No rate limiter: with more publishes waiting than its limit, RabbitMQ.Client 7.2 slows to a crawl.

@@ -18,7 +18,7 @@ public sealed class DashboardClient(Uri baseAddress) : IDisposable
 
     public async Task<IReadOnlyList<LogRecord>> GetLogsAsync(string service)
     {
-        using var document = JsonDocument.Parse(await _http.GetStringAsync("/api/telemetry/logs"));
+        using var document = JsonDocument.Parse(await _http.GetStringAsync("/api/telemetry/logs?limit=100000"));
         var records = new List<LogRecord>();
         foreach (var resourceLogs in Array(document.RootElement.GetProperty("data"), "resourceLogs"))
         {
@@ -26,7 +26,8 @@ public sealed class DashboardClient(Uri baseAddress) : IDisposable
             var name = attributes.GetValueOrDefault("service.name", "");
             if (name != service)
             {
-                // Filtered here: the API's resource filter wants one replica's name, not the service's.
+                // Filtered here: the API's resource filter wants one replica's name, not the service's. The API returns
+                // the newest 200 records unless given a limit, hence the large one above.
                 continue;
             }
 
@@ -59,7 +60,7 @@ public sealed class DashboardClient(Uri baseAddress) : IDisposable
 
     public async Task<IReadOnlyList<Span>> GetSpansAsync()
     {
-        using var document = JsonDocument.Parse(await _http.GetStringAsync("/api/telemetry/traces"));
+        using var document = JsonDocument.Parse(await _http.GetStringAsync("/api/telemetry/traces?limit=100000"));
         var spans = new List<Span>();
         foreach (var resourceSpans in Array(document.RootElement.GetProperty("data"), "resourceSpans"))
         {

@@ -68,11 +68,18 @@ public sealed class WorkQueuesApp : IAsyncDisposable
     {
         var expected = tasks.Select(t => $" [x] Done {t}").ToHashSet();
         var logs = await Eventually.ReturnsAsync(
-            () => Dashboard.GetLogsAsync("worker"),
-            records => expected.IsSubsetOf(records.Select(r => r.Message)),
+            async () => new DoneSoFar(await Dashboard.GetLogsAsync("worker"), expected),
+            seen => seen.Missing == 0,
             timeout,
             $"workers to finish {expected.Count} tasks");
-        return logs.Where(r => expected.Contains(r.Message)).ToList();
+        return logs.Records.Where(r => expected.Contains(r.Message)).ToList();
+    }
+
+    private sealed record DoneSoFar(IReadOnlyList<DashboardClient.LogRecord> Records, HashSet<string> Expected)
+    {
+        public int Missing { get; } = Expected.Except(Records.Select(r => r.Message)).Count();
+
+        public override string ToString() => $"{Missing} of {Expected.Count} not done yet";
     }
 
     public async ValueTask DisposeAsync()

@@ -1,0 +1,77 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace WorkQueues.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// An AppHost of its own for tests that stop the broker and kill workers, so they disturb no other test:
+/// zero-cost dots and a short publish timeout keep the runs short.
+/// </summary>
+public sealed class ChaosFixture : IAsyncLifetime
+{
+    private WorkQueuesApp? _app;
+
+    public WorkQueuesApp App => _app ?? throw new InvalidOperationException("Not started.");
+
+    public int AmqpPort { get; } = FreePorts.Next();
+
+    public int ManagementPort { get; } = FreePorts.Next();
+
+    public BrokerManagementClient Management { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        _app = await WorkQueuesApp.StartAsync(
+            $"Messaging:AmqpPort={AmqpPort}",
+            $"Messaging:ManagementPort={ManagementPort}",
+            "Producer:PublishTimeout=00:00:02",
+            "Worker:DotDuration=00:00:00.001");
+        Management = new BrokerManagementClient(new Uri($"http://127.0.0.1:{ManagementPort}"), App.UserName, App.Password);
+        await WaitForConsumersAsync(2);
+    }
+
+    public Task WaitForConsumersAsync(int count) =>
+        Eventually.HoldsAsync(
+            async () => (await Management.GetQueueAsync()).Consumers == count,
+            TimeSpan.FromSeconds(90),
+            $"{count} consumers on task_queue");
+
+    /// <summary>The Worker processes of this AppHost: those given this broker's port.</summary>
+    public IReadOnlyList<int> WorkerProcesses() =>
+        Process.GetProcessesByName("WorkQueues.Worker")
+            .Where(p => ReadEnvironment(p.Id).Contains($"ConnectionStrings__messaging=amqp://", StringComparison.Ordinal)
+                && ReadEnvironment(p.Id).Contains($":{AmqpPort}", StringComparison.Ordinal))
+            .Select(p => p.Id)
+            .ToList();
+
+    private static string ReadEnvironment(int pid)
+    {
+        try
+        {
+            return Encoding.UTF8.GetString(File.ReadAllBytes($"/proc/{pid}/environ")).Replace('\0', '\n');
+        }
+        catch (IOException)
+        {
+            return string.Empty;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return string.Empty;
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        Management?.Dispose();
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ChaosCollection : ICollectionFixture<ChaosFixture>
+{
+    public const string Name = "Chaos";
+}

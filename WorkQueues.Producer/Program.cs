@@ -13,5 +13,6 @@ builder.AddTaskPublishing();
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapTasksApi();
+app.MapDeadLettersApi();
 await app.RunAsync();
 return 0;

@@ -35,11 +35,20 @@ public sealed class BrokerQueueClient(Uri managementUrl, Uri amqpUri, string use
     /// <summary>Removes the ready messages of <c>task_queue</c>; deliveries a worker holds stay with it.</summary>
     public async Task<uint> PurgeTaskQueueAsync(CancellationToken cancellationToken)
     {
-        var factory = new ConnectionFactory { Uri = amqpUri, ClientProvidedName = "aspire-dashboard-command" };
-        await using var connection = await factory.CreateConnectionAsync(cancellationToken);
+        await using var connection = await ConnectAsync(cancellationToken);
         await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
         return await channel.QueuePurgeAsync(TaskQueueTopology.QueueName, cancellationToken);
     }
+
+    /// <summary>Moves every dead letter back into <c>task_queue</c>, attempts reset.</summary>
+    public async Task<int> RequeueDeadLettersAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await ConnectAsync(cancellationToken);
+        return await DeadLetters.RequeueAsync(connection, int.MaxValue, cancellationToken);
+    }
+
+    private Task<IConnection> ConnectAsync(CancellationToken cancellationToken) =>
+        new ConnectionFactory { Uri = amqpUri, ClientProvidedName = "aspire-dashboard-command" }.CreateConnectionAsync(cancellationToken);
 
     /// <summary>The figures as the tutorial's <c>rabbitmqctl list_queues</c> prints them, one queue a line.</summary>
     public static string Format(IReadOnlyList<QueueFigures> queues) =>

@@ -7,11 +7,12 @@ public static class QueueCommandsExtensions
 {
     public const string ListQueuesCommand = "list-queues";
     public const string PurgeTaskQueueCommand = "purge-task-queue";
+    public const string RequeueDeadLettersCommand = "requeue-dead-letters";
 
     /// <summary>
     /// Dashboard commands on the broker resource: "List queues" (the tutorial's
     /// <c>rabbitmqctl list_queues name messages_ready messages_unacknowledged</c>, plus consumers) and
-    /// "Purge task_queue". Answers show in the dashboard and in the resource's console log.
+    /// "Purge task_queue" and "Requeue dead letters". Answers show in the dashboard and in the resource's console log.
     /// </summary>
     public static IResourceBuilder<T> WithQueueCommands<T>(
         this IResourceBuilder<T> builder,
@@ -55,6 +56,20 @@ public static class QueueCommandsExtensions
             Description = "Remove every task waiting in task_queue (tasks being worked on are kept)",
             ConfirmationMessage = "Remove every task waiting in task_queue? They cannot be brought back.",
             IconName = "Delete",
+            UpdateState = whenRunning,
+        });
+
+        builder.WithCommand(RequeueDeadLettersCommand, "Requeue dead letters", async context =>
+        {
+            var moved = await (await ConnectAsync(context.CancellationToken)).RequeueDeadLettersAsync(context.CancellationToken);
+            var message = $"{moved} dead letters moved back to task_queue, attempts reset.";
+            Log(context, builder.Resource, message);
+            return CommandResults.Success(message);
+        }, new CommandOptions
+        {
+            Description = "Move every task in task_queue.dead back into task_queue for a fresh set of attempts",
+            ConfirmationMessage = "Move every dead letter back into task_queue? Tasks that still fail will end up here again.",
+            IconName = "ArrowRedo",
             UpdateState = whenRunning,
         });
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using System.Text.Json;
 using RabbitMQ.Client;
 
 namespace WorkQueues.IntegrationTests;
@@ -53,6 +54,61 @@ public sealed class DeadLetterTests(AppHostFixture fixture)
 
         Assert.Contains("not valid UTF-8", Encoding.UTF8.GetString((byte[])dead.BasicProperties.Headers!["x-dead-reason"]!));
         Assert.Equal(1, Convert.ToInt32(dead.BasicProperties.Headers["x-attempt"]));
+    }
+
+    [Fact]
+    public async Task Dead_letters_are_listed_by_the_api_and_requeued_for_fresh_attempts()
+    {
+        var task = $"Requeue me {Guid.NewGuid():N} !fail";
+        using var producer = fixture.App.CreateProducerClient();
+        using (var response = await producer.PostAsync("/tasks", new StringContent(task, Encoding.UTF8, "text/plain")))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        }
+
+        var listed = await Eventually.ReturnsAsync(
+            async () => JsonDocument.Parse(await producer.GetStringAsync("/dead-letters?limit=1000")),
+            page => page.RootElement.GetProperty("oldest").EnumerateArray().Any(l => l.GetProperty("task").GetString() == task),
+            TimeSpan.FromSeconds(30),
+            "the poison task in GET /dead-letters");
+        var letter = listed.RootElement.GetProperty("oldest").EnumerateArray().Single(l => l.GetProperty("task").GetString() == task);
+        Assert.Equal(5, letter.GetProperty("attempts").GetInt32());
+        Assert.Contains("Failed 5 attempts", letter.GetProperty("reason").GetString());
+        Assert.True(listed.RootElement.GetProperty("count").GetInt32() >= 1);
+
+        // Peeking left it there; requeueing gives it five fresh attempts, which it fails again.
+        using var requeue = await producer.PostAsync("/dead-letters/requeue", content: null);
+        Assert.Equal(HttpStatusCode.OK, requeue.StatusCode);
+        Assert.True(JsonDocument.Parse(await requeue.Content.ReadAsStringAsync()).RootElement.GetProperty("requeued").GetInt32() >= 1);
+        await Eventually.HoldsAsync(
+            async () => (await fixture.App.Dashboard.GetLogsAsync("worker")).Count(r => r.Message.StartsWith("Task failed on attempt 1 ", StringComparison.Ordinal) && r.Message.EndsWith(task, StringComparison.Ordinal)) == 2,
+            TimeSpan.FromSeconds(30),
+            "a second first attempt of the requeued task");
+        await WaitForDeadLetterAsync(task);
+    }
+
+    [Fact]
+    public async Task The_dashboard_command_requeues_dead_letters()
+    {
+        var task = $"Command requeue {Guid.NewGuid():N} !fail";
+        using var producer = fixture.App.CreateProducerClient();
+        using (var response = await producer.PostAsync("/tasks", new StringContent(task, Encoding.UTF8, "text/plain")))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        }
+
+        await Eventually.HoldsAsync(
+            async () => JsonDocument.Parse(await producer.GetStringAsync("/dead-letters?limit=1000")).RootElement.GetProperty("oldest")
+                .EnumerateArray().Any(l => l.GetProperty("task").GetString() == task),
+            TimeSpan.FromSeconds(30),
+            "the poison task in the dead-letter queue");
+
+        var result = await fixture.App.App.ResourceCommands.ExecuteCommandAsync(
+            fixture.App.Resource("messaging"), WorkQueues.AppHost.Messaging.QueueCommandsExtensions.RequeueDeadLettersCommand);
+
+        Assert.True(result.Success, result.Message);
+        Assert.Matches("^[1-9][0-9]* dead letters moved back to task_queue", result.Message);
+        await WaitForDeadLetterAsync(task);
     }
 
     private Task<BasicGetResult> WaitForDeadLetterAsync(string task) => WaitForDeadLetterAsync(Encoding.UTF8.GetBytes(task));

@@ -1,0 +1,48 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using RabbitMQ.Client;
+using WorkQueues.Tasks;
+
+namespace WorkQueues.Producer;
+
+/// <summary>The tasks in <c>task_queue.dead</c>: list and peek them, and send them back for another round.</summary>
+public static class DeadLettersApi
+{
+    private const int MaxLimit = 1_000;
+
+    public static IEndpointRouteBuilder MapDeadLettersApi(this IEndpointRouteBuilder routes)
+    {
+        var deadLetters = routes.MapGroup("/dead-letters").WithTags("Dead letters");
+        deadLetters.MapGet("/", GetAsync);
+        deadLetters.MapPost("/requeue", RequeueAsync);
+        return routes;
+    }
+
+    /// <summary><c>GET /dead-letters?limit=20</c>: how many there are, and the oldest ones, left in place.</summary>
+    internal static async Task<Results<Ok<DeadLetterPage>, ProblemHttpResult>> GetAsync(IConnection connection, int? limit, CancellationToken cancellationToken)
+    {
+        if (limit is < 1 or > MaxLimit)
+        {
+            return TypedResults.Problem($"limit must be between 1 and {MaxLimit}.", statusCode: StatusCodes.Status400BadRequest, title: "Invalid limit");
+        }
+
+        var count = await DeadLetters.CountAsync(connection, cancellationToken);
+        var letters = await DeadLetters.PeekAsync(connection, limit ?? 20, cancellationToken);
+        return TypedResults.Ok(new DeadLetterPage(count, letters));
+    }
+
+    /// <summary><c>POST /dead-letters/requeue?limit=N</c>: moves dead letters back into task_queue, attempts reset.</summary>
+    internal static async Task<Results<Ok<RequeuedDeadLetters>, ProblemHttpResult>> RequeueAsync(IConnection connection, int? limit, CancellationToken cancellationToken)
+    {
+        if (limit is < 1)
+        {
+            return TypedResults.Problem("limit must be at least 1.", statusCode: StatusCodes.Status400BadRequest, title: "Invalid limit");
+        }
+
+        var moved = await DeadLetters.RequeueAsync(connection, limit ?? int.MaxValue, cancellationToken);
+        return TypedResults.Ok(new RequeuedDeadLetters(moved));
+    }
+}
+
+public sealed record DeadLetterPage(uint Count, IReadOnlyList<DeadLetter> Oldest);
+
+public sealed record RequeuedDeadLetters(int Requeued);

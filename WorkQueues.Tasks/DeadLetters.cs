@@ -1,0 +1,79 @@
+using System.Text;
+using RabbitMQ.Client;
+
+namespace WorkQueues.Tasks;
+
+/// <summary>A task given up on, as <c>task_queue.dead</c> holds it.</summary>
+public sealed record DeadLetter(string? Id, string Task, string? Reason, string? DeadAt, int Attempts);
+
+/// <summary>Looks into <c>task_queue.dead</c> and moves its tasks back to <c>task_queue</c> for a fresh start.</summary>
+public static class DeadLetters
+{
+    /// <summary>The oldest dead letters, left where they are.</summary>
+    public static async Task<IReadOnlyList<DeadLetter>> PeekAsync(IConnection connection, int limit, CancellationToken cancellationToken)
+    {
+        var letters = new List<DeadLetter>();
+        // Taken unacked and given back when the channel closes, so peeking changes nothing.
+        await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
+        await channel.DeclareDeadLetterQueueAsync(cancellationToken);
+        while (letters.Count < limit && await channel.BasicGetAsync(TaskQueueTopology.DeadLetterQueueName, autoAck: false, cancellationToken) is { } message)
+        {
+            var headers = message.BasicProperties.Headers;
+            letters.Add(new DeadLetter(
+                message.BasicProperties.MessageId,
+                TaskText.TryDecode(message.Body.Span, out var text) ? text : $"(not UTF-8) base64:{Convert.ToBase64String(message.Body.Span)}",
+                HeaderText(headers, TaskQueueTopology.DeadReasonHeader),
+                HeaderText(headers, TaskQueueTopology.DeadAtHeader),
+                headers?.TryGetValue(TaskQueueTopology.AttemptHeader, out var attempts) == true ? Convert.ToInt32(attempts) : 0));
+        }
+
+        await channel.CloseAsync(cancellationToken);
+        return letters;
+    }
+
+    public static async Task<uint> CountAsync(IConnection connection, CancellationToken cancellationToken)
+    {
+        await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
+        return (await channel.DeclareDeadLetterQueueAsync(cancellationToken)).MessageCount;
+    }
+
+    /// <summary>
+    /// Moves up to <paramref name="limit"/> dead letters back into <c>task_queue</c> with their attempts reset. Each is
+    /// removed from the dead-letter queue only after the broker confirmed its copy.
+    /// </summary>
+    public static async Task<int> RequeueAsync(IConnection connection, int limit, CancellationToken cancellationToken)
+    {
+        await using var channel = await connection.CreateChannelAsync(
+            new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true),
+            cancellationToken);
+        await channel.DeclareDeadLetterQueueAsync(cancellationToken);
+        var moved = 0;
+        while (moved < limit && await channel.BasicGetAsync(TaskQueueTopology.DeadLetterQueueName, autoAck: false, cancellationToken) is { } message)
+        {
+            var original = message.BasicProperties;
+            var headers = original.Headers?
+                .Where(h => h.Key is not (TaskQueueTopology.AttemptHeader or TaskQueueTopology.LastErrorHeader
+                    or TaskQueueTopology.DeadReasonHeader or TaskQueueTopology.DeadAtHeader))
+                .ToDictionary(h => h.Key, h => h.Value);
+            var properties = new BasicProperties
+            {
+                MessageId = original.MessageId,
+                ContentType = original.ContentType,
+                ContentEncoding = original.ContentEncoding,
+                Timestamp = original.Timestamp,
+                DeliveryMode = DeliveryModes.Persistent,
+                Headers = headers is { Count: > 0 } ? headers : null,
+            };
+            await channel.BasicPublishAsync(string.Empty, TaskQueueTopology.QueueName, mandatory: true, properties, message.Body, cancellationToken);
+            await channel.BasicAckAsync(message.DeliveryTag, multiple: false, cancellationToken);
+            moved++;
+        }
+
+        return moved;
+    }
+
+    private static string? HeaderText(IDictionary<string, object?>? headers, string name) =>
+        headers?.TryGetValue(name, out var value) == true
+            ? value switch { byte[] bytes => Encoding.UTF8.GetString(bytes), null => null, _ => value.ToString() }
+            : null;
+}

@@ -12,8 +12,54 @@ namespace WorkQueues.IntegrationTests;
 /// once, whatever is killed or restarted meanwhile.
 /// </summary>
 [Collection(ChaosCollection.Name)]
-public sealed class ChaosTests(ChaosFixture fixture, ITestOutputHelper output)
+public sealed class ChaosTests(ChaosFixture fixture, ITestOutputHelper output) : IAsyncLifetime
 {
+    public Task InitializeAsync() => fixture.RestoreWorkersAsync();
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task On_sigterm_workers_finish_the_task_in_hand_and_ack_it_once()
+    {
+        var task = $"Drain {Guid.NewGuid():N} {new string('.', 150)}"; // 7.5 s of work, short enough to be logged whole
+        await using var connection = await new RabbitMQ.Client.ConnectionFactory { Uri = fixture.App.BrokerUri }.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        await Eventually.HoldsAsync(
+            async () => await fixture.Management.GetQueueAsync() is { Ready: 0, Unacknowledged: 0 },
+            TimeSpan.FromSeconds(60),
+            "the workers to be idle");
+
+        using var producer = fixture.App.CreateProducerClient();
+        using (var response = await producer.PostAsync("/tasks", Text(task)))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        }
+
+        // Read over AMQP, exact now: nothing ready means a worker has taken the task.
+        await Eventually.HoldsAsync(
+            async () => (await channel.QueueDeclarePassiveAsync("task_queue")).MessageCount == 0,
+            TimeSpan.FromSeconds(5),
+            "a worker to take the task");
+
+        var workers = fixture.WorkerProcesses();
+        foreach (var pid in workers)
+        {
+            Process.Start("kill", ["-TERM", pid.ToString()])!.WaitForExit();
+        }
+
+        // Both stop taking tasks; the one holding the task finishes it inside the shutdown timeout, acks it, exits.
+        await fixture.App.WaitForDoneAsync([task], TimeSpan.FromSeconds(30));
+        await Eventually.HoldsAsync(
+            () => Task.FromResult(fixture.WorkerProcesses().Count == 0),
+            TimeSpan.FromSeconds(30),
+            "both workers to exit");
+        // With no consumer left nothing can be unacked, so an empty queue now means the task was acked, not requeued.
+        var queue = await channel.QueueDeclarePassiveAsync("task_queue");
+        Assert.Equal(0u, queue.ConsumerCount);
+        Assert.Equal(0u, queue.MessageCount);
+        Assert.Single(await fixture.App.Dashboard.GetLogsAsync("worker"), r => r.Message == $" [x] Done {task}");
+    }
+
     [Fact]
     public async Task With_the_broker_stopped_the_producer_answers_503_in_time_and_recovers_when_it_is_back()
     {
@@ -61,6 +107,12 @@ public sealed class ChaosTests(ChaosFixture fixture, ITestOutputHelper output)
         var beforeKill = new HashSet<string>();
         using var producer = fixture.App.CreateProducerClient();
         var clock = Stopwatch.StartNew();
+        await using (var connection = await new RabbitMQ.Client.ConnectionFactory { Uri = fixture.App.BrokerUri }.CreateConnectionAsync())
+        await using (var channel = await connection.CreateChannelAsync())
+        {
+            // Other tests leave dead letters on purpose; this one must see none of its own.
+            await channel.QueuePurgeAsync("task_queue.dead");
+        }
 
         for (var batch = 0; batch < Tasks / BatchSize; batch++)
         {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using Aspire.Hosting.ApplicationModel;
 
 namespace WorkQueues.IntegrationTests.Infrastructure;
 
@@ -25,7 +26,8 @@ public sealed class ChaosFixture : IAsyncLifetime
             $"Messaging:AmqpPort={AmqpPort}",
             $"Messaging:ManagementPort={ManagementPort}",
             "Producer:PublishTimeout=00:00:02",
-            "Worker:DotDuration=00:00:00.001");
+            // Fast enough for a thousand tasks, slow enough that a 150-dot task is still running when a worker is stopped.
+            "Worker:DotDuration=00:00:00.050");
         Management = new BrokerManagementClient(new Uri($"http://127.0.0.1:{ManagementPort}"), App.UserName, App.Password);
         await WaitForConsumersAsync(2);
     }
@@ -35,6 +37,21 @@ public sealed class ChaosFixture : IAsyncLifetime
             async () => (await Management.GetQueueAsync()).Consumers == count,
             TimeSpan.FromSeconds(90),
             $"{count} consumers on task_queue");
+
+    /// <summary>Starts again every worker replica a test stopped or killed, and waits until both consume.</summary>
+    public async Task RestoreWorkersAsync()
+    {
+        foreach (var replica in await App.Dashboard.GetInstancesAsync("worker"))
+        {
+            if (WorkerProcesses().Count < 2)
+            {
+                // A replica that still runs refuses Start; that is fine.
+                await App.App.ResourceCommands.ExecuteCommandAsync(replica, KnownResourceCommands.StartCommand);
+            }
+        }
+
+        await WaitForConsumersAsync(2);
+    }
 
     /// <summary>The Worker processes of this AppHost: those given this broker's port.</summary>
     public IReadOnlyList<int> WorkerProcesses() =>

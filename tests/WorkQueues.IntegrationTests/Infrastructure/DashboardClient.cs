@@ -16,6 +16,16 @@ public sealed class DashboardClient(Uri baseAddress) : IDisposable
         return response.IsSuccessStatusCode;
     }
 
+    /// <summary>The instances (replicas) of a service that sent telemetry, by their resource names.</summary>
+    public async Task<IReadOnlyList<string>> GetInstancesAsync(string service)
+    {
+        using var document = JsonDocument.Parse(await _http.GetStringAsync("/api/telemetry/resources"));
+        return document.RootElement.EnumerateArray()
+            .Where(r => r.GetProperty("name").GetString() == service)
+            .Select(r => r.GetProperty("displayName").GetString()!)
+            .ToList();
+    }
+
     public async Task<IReadOnlyList<LogRecord>> GetLogsAsync(string service)
     {
         using var document = JsonDocument.Parse(await _http.GetStringAsync("/api/telemetry/logs?limit=100000"));

@@ -26,7 +26,8 @@ public sealed class DashboardClient(Uri baseAddress) : IDisposable
             .ToList();
     }
 
-    public async Task<IReadOnlyList<LogRecord>> GetLogsAsync(string service)
+    /// <summary>The structured logs of one service's instances, or of every resource when <paramref name="service"/> is null.</summary>
+    public async Task<IReadOnlyList<LogRecord>> GetLogsAsync(string? service)
     {
         using var document = JsonDocument.Parse(await _http.GetStringAsync("/api/telemetry/logs?limit=100000"));
         var records = new List<LogRecord>();
@@ -34,7 +35,7 @@ public sealed class DashboardClient(Uri baseAddress) : IDisposable
         {
             var attributes = Attributes(resourceLogs.GetProperty("resource"));
             var name = attributes.GetValueOrDefault("service.name", "");
-            if (name != service)
+            if (service is not null && name != service)
             {
                 // Filtered here: the API's resource filter wants one replica's name, not the service's. The API returns
                 // the newest 200 records unless given a limit, hence the large one above.

@@ -1,0 +1,53 @@
+using System.Text;
+using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.DependencyInjection;
+using WorkQueues.AppHost.Messaging;
+
+namespace WorkQueues.IntegrationTests;
+
+/// <summary>Passwords stay out of logs and out of reach.</summary>
+[Collection(AppHostCollection.Name)]
+public sealed class SecretsTests(AppHostFixture fixture)
+{
+    [Fact]
+    public async Task No_log_line_anywhere_holds_the_broker_password()
+    {
+        // Make every service log something first: a task through the whole system, and a CLI run.
+        using var producer = fixture.App.CreateProducerClient();
+        using (await producer.PostAsync("/tasks", new StringContent($"secret check {Guid.NewGuid():N}", Encoding.UTF8, "text/plain")))
+        {
+        }
+
+        var structured = await fixture.App.Dashboard.GetLogsAsync(service: null);
+        var console = new StringBuilder();
+        var logs = fixture.App.App.Services.GetRequiredService<ResourceLoggerService>();
+        foreach (var name in new[] { "messaging", "producer" })
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await foreach (var batch in logs.GetAllAsync(fixture.App.Resource(name)).WithCancellation(timeout.Token))
+            {
+                foreach (var line in batch)
+                {
+                    console.AppendLine(line.Content);
+                }
+            }
+        }
+
+        Assert.NotEmpty(structured);
+        Assert.True(console.Length > 0);
+        Assert.DoesNotContain(structured, record => record.Message.Contains(fixture.App.Password, StringComparison.Ordinal));
+        Assert.DoesNotContain(fixture.App.Password, console.ToString());
+    }
+
+    [Fact]
+    public void The_local_brokers_configuration_file_is_readable_by_its_owner_only()
+    {
+        if (fixture.App.Resource("messaging") is not LocalRabbitMQResource local || OperatingSystem.IsWindows())
+        {
+            return; // The container path keeps its configuration inside the container.
+        }
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(local.Folder.ConfigFile));
+        Assert.Contains(fixture.App.Password, File.ReadAllText(local.Folder.ConfigFile));
+    }
+}

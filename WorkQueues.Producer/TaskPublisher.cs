@@ -20,9 +20,9 @@ public sealed class TaskPublisher(
     TimeProvider time,
     ILogger<TaskPublisher> logger) : IAsyncDisposable
 {
-    private readonly SemaphoreSlim _channelGate = new(1, 1);
+    // The Producer declares task_queue as new_task.py does, so publishing works before any worker ran.
+    private readonly ConfirmedChannel _channel = new(connection, (channel, token) => channel.DeclareTaskQueueAsync(token));
     private readonly SemaphoreSlim _inFlight = new(options.Value.MaxPublishesInFlight, options.Value.MaxPublishesInFlight);
-    private IChannel? _channel;
 
     // The whole budget of one task, retries included, is Producer:PublishTimeout; within it, a broker that cannot
     // be reached (down, restarting, connection recovering) is tried again with growing pauses.
@@ -97,7 +97,7 @@ public sealed class TaskPublisher(
         await _inFlight.WaitAsync(cancellationToken);
         try
         {
-            var channel = await GetChannelAsync(cancellationToken);
+            var channel = await _channel.GetAsync(cancellationToken);
             // Mandatory: if task_queue is missing the broker returns the message, which surfaces as an error here.
             await channel.BasicPublishAsync(string.Empty, TaskQueueTopology.QueueName, mandatory: true, properties, body, cancellationToken);
         }
@@ -118,54 +118,9 @@ public sealed class TaskPublisher(
         }
     }
 
-    private async ValueTask<IChannel> GetChannelAsync(CancellationToken cancellationToken)
-    {
-        if (_channel is { IsOpen: true } open)
-        {
-            return open;
-        }
-
-        await _channelGate.WaitAsync(cancellationToken);
-        try
-        {
-            if (_channel is { IsOpen: true } reopened)
-            {
-                return reopened;
-            }
-
-            if (_channel is not null)
-            {
-                await _channel.DisposeAsync();
-                _channel = null;
-            }
-
-            if (!connection.IsOpen)
-            {
-                throw new TaskPublishException("The broker connection is down; it is being recovered.", transient: true);
-            }
-
-            // No rate limiter: with more publishes waiting than its limit, RabbitMQ.Client 7.2 slows to a crawl.
-            var channel = await connection.CreateChannelAsync(
-                new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true),
-                cancellationToken);
-            await channel.DeclareTaskQueueAsync(cancellationToken);
-            _channel = channel;
-            return channel;
-        }
-        finally
-        {
-            _channelGate.Release();
-        }
-    }
-
     public async ValueTask DisposeAsync()
     {
-        if (_channel is not null)
-        {
-            await _channel.DisposeAsync();
-        }
-
-        _channelGate.Dispose();
+        await _channel.DisposeAsync();
         _inFlight.Dispose();
     }
 }

@@ -55,15 +55,7 @@ public static class DeadLetters
                 .Where(h => h.Key is not (TaskQueueTopology.AttemptHeader or TaskQueueTopology.LastErrorHeader
                     or TaskQueueTopology.DeadReasonHeader or TaskQueueTopology.DeadAtHeader))
                 .ToDictionary(h => h.Key, h => h.Value);
-            var properties = new BasicProperties
-            {
-                MessageId = original.MessageId,
-                ContentType = original.ContentType,
-                ContentEncoding = original.ContentEncoding,
-                Timestamp = original.Timestamp,
-                DeliveryMode = DeliveryModes.Persistent,
-                Headers = headers is { Count: > 0 } ? headers : null,
-            };
+            var properties = TaskMessage.CopyProperties(original, headers is { Count: > 0 } ? headers : null);
             await channel.BasicPublishAsync(string.Empty, TaskQueueTopology.QueueName, mandatory: true, properties, message.Body, cancellationToken);
             await channel.BasicAckAsync(message.DeliveryTag, multiple: false, cancellationToken);
             moved++;

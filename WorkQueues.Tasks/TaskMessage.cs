@@ -22,4 +22,16 @@ public static class TaskMessage
         DeliveryMode = DeliveryModes.Persistent,
         Timestamp = new AmqpTimestamp(now.ToUnixTimeSeconds()),
     };
+
+    /// <summary>The same task sent on again (to a retry, the dead-letter queue or back to task_queue): same id and
+    /// time, persistent, with the given headers.</summary>
+    public static BasicProperties CopyProperties(IReadOnlyBasicProperties original, IDictionary<string, object?>? headers) => new()
+    {
+        MessageId = original.MessageId,
+        ContentType = original.ContentType,
+        ContentEncoding = original.ContentEncoding,
+        Timestamp = original.Timestamp,
+        DeliveryMode = DeliveryModes.Persistent,
+        Headers = headers,
+    };
 }

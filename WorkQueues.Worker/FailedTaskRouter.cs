@@ -13,13 +13,12 @@ namespace WorkQueues.Worker;
 /// </summary>
 public sealed class FailedTaskRouter(IConnection connection, IOptions<WorkerOptions> options, TimeProvider time) : IAsyncDisposable
 {
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private IChannel? _channel;
+    private readonly ConfirmedChannel _channel = new(connection);
 
     /// <summary>Declares the delay queues and the dead-letter queue.</summary>
     public async Task DeclareTopologyAsync(CancellationToken cancellationToken)
     {
-        var channel = await GetChannelAsync(cancellationToken);
+        var channel = await _channel.GetAsync(cancellationToken);
         for (var attempt = 2; attempt <= options.Value.MaxAttempts; attempt++)
         {
             await channel.DeclareRetryQueueAsync(attempt, options.Value.RetryDelay, cancellationToken);
@@ -61,17 +60,8 @@ public sealed class FailedTaskRouter(IConnection connection, IOptions<WorkerOpti
 
     private async Task PublishAsync(string queue, BasicDeliverEventArgs delivery, Dictionary<string, object?> headers, CancellationToken cancellationToken)
     {
-        var original = delivery.BasicProperties;
-        var properties = new BasicProperties
-        {
-            MessageId = original.MessageId,
-            ContentType = original.ContentType,
-            ContentEncoding = original.ContentEncoding,
-            Timestamp = original.Timestamp,
-            DeliveryMode = DeliveryModes.Persistent,
-            Headers = headers,
-        };
-        var channel = await GetChannelAsync(cancellationToken);
+        var properties = TaskMessage.CopyProperties(delivery.BasicProperties, headers);
+        var channel = await _channel.GetAsync(cancellationToken);
         await channel.BasicPublishAsync(string.Empty, queue, mandatory: true, properties, delivery.Body, cancellationToken);
     }
 
@@ -80,44 +70,5 @@ public sealed class FailedTaskRouter(IConnection connection, IOptions<WorkerOpti
 
     private static byte[] Truncate(string text) => Encoding.UTF8.GetBytes(text.Length > 500 ? text[..500] : text);
 
-    private async Task<IChannel> GetChannelAsync(CancellationToken cancellationToken)
-    {
-        if (_channel is { IsOpen: true } open)
-        {
-            return open;
-        }
-
-        await _gate.WaitAsync(cancellationToken);
-        try
-        {
-            if (_channel is { IsOpen: true } reopened)
-            {
-                return reopened;
-            }
-
-            if (_channel is not null)
-            {
-                await _channel.DisposeAsync();
-            }
-
-            _channel = await connection.CreateChannelAsync(
-                new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true),
-                cancellationToken);
-            return _channel;
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_channel is not null)
-        {
-            await _channel.DisposeAsync();
-        }
-
-        _gate.Dispose();
-    }
+    public ValueTask DisposeAsync() => _channel.DisposeAsync();
 }

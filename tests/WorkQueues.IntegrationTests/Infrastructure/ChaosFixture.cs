@@ -6,38 +6,13 @@ namespace WorkQueues.IntegrationTests.Infrastructure;
 
 /// <summary>
 /// An AppHost of its own for tests that stop the broker and kill workers, so they disturb no other test:
-/// zero-cost dots and a short publish timeout keep the runs short.
+/// 50 ms dots and a short publish timeout keep the runs short.
 /// </summary>
-public sealed class ChaosFixture : IAsyncLifetime
+public sealed class ChaosFixture() : WorkQueuesFixture(
+    "Producer:PublishTimeout=00:00:02",
+    // Fast enough for a thousand tasks, slow enough that a 150-dot task is still running when a worker is stopped.
+    "Worker:DotDuration=00:00:00.050")
 {
-    private WorkQueuesApp? _app;
-
-    public WorkQueuesApp App => _app ?? throw new InvalidOperationException("Not started.");
-
-    public int AmqpPort { get; } = FreePorts.Next();
-
-    public int ManagementPort { get; } = FreePorts.Next();
-
-    public BrokerManagementClient Management { get; private set; } = null!;
-
-    public async Task InitializeAsync()
-    {
-        _app = await WorkQueuesApp.StartAsync(
-            $"Messaging:AmqpPort={AmqpPort}",
-            $"Messaging:ManagementPort={ManagementPort}",
-            "Producer:PublishTimeout=00:00:02",
-            // Fast enough for a thousand tasks, slow enough that a 150-dot task is still running when a worker is stopped.
-            "Worker:DotDuration=00:00:00.050");
-        Management = new BrokerManagementClient(new Uri($"http://127.0.0.1:{ManagementPort}"), App.UserName, App.Password);
-        await WaitForConsumersAsync(2);
-    }
-
-    public Task WaitForConsumersAsync(int count) =>
-        Eventually.HoldsAsync(
-            async () => (await Management.GetQueueAsync()).Consumers == count,
-            TimeSpan.FromSeconds(90),
-            $"{count} consumers on task_queue");
-
     /// <summary>Starts again every worker replica a test stopped or killed, and waits until both consume.</summary>
     public async Task RestoreWorkersAsync()
     {
@@ -74,15 +49,6 @@ public sealed class ChaosFixture : IAsyncLifetime
         catch (UnauthorizedAccessException)
         {
             return string.Empty;
-        }
-    }
-
-    public async Task DisposeAsync()
-    {
-        Management?.Dispose();
-        if (_app is not null)
-        {
-            await _app.DisposeAsync();
         }
     }
 }

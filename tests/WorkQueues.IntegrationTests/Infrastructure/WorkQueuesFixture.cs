@@ -1,0 +1,42 @@
+namespace WorkQueues.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// One started AppHost shared by a test collection: the default broker choice on free ports, a management client,
+/// and both worker replicas consuming before any test runs.
+/// </summary>
+public abstract class WorkQueuesFixture(params string[] settings) : IAsyncLifetime
+{
+    private WorkQueuesApp? _app;
+
+    public WorkQueuesApp App => _app ?? throw new InvalidOperationException("Not started.");
+
+    public int AmqpPort { get; } = FreePorts.Next();
+
+    public int ManagementPort { get; } = FreePorts.Next();
+
+    public BrokerManagementClient Management { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        _app = await WorkQueuesApp.StartAsync([$"Messaging:AmqpPort={AmqpPort}", $"Messaging:ManagementPort={ManagementPort}", .. settings]);
+        Management = new BrokerManagementClient(new Uri($"http://127.0.0.1:{ManagementPort}"), App.UserName, App.Password);
+
+        // Both replicas consume before any test publishes, so fair dispatch has two workers to share among.
+        await WaitForConsumersAsync(2);
+    }
+
+    public Task WaitForConsumersAsync(int count) =>
+        Eventually.HoldsAsync(
+            async () => (await Management.GetQueueAsync()).Consumers == count,
+            TimeSpan.FromSeconds(90),
+            $"{count} consumers on task_queue");
+
+    public async Task DisposeAsync()
+    {
+        Management?.Dispose();
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+    }
+}

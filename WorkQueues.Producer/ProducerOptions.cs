@@ -21,4 +21,8 @@ public sealed class ProducerOptions
     /// </summary>
     [Range(1, 65_535)]
     public int MaxPublishesInFlight { get; set; } = 256;
+
+    /// <summary>How many recent tasks the status view keeps; past it the oldest are forgotten.</summary>
+    [Range(1, 1_000_000)]
+    public int TrackedTasks { get; set; } = 10_000;
 }

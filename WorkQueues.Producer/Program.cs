@@ -8,10 +8,11 @@ if (SendCommand.TryParse(args, out var send))
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
-builder.AddTaskPublishing();
+builder.AddTaskPublishing().AddTaskStatus();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
+app.MapTaskPage();
 app.MapTasksApi();
 app.MapDeadLettersApi();
 await app.RunAsync();

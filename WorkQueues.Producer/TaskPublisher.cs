@@ -17,6 +17,7 @@ public sealed class TaskPublisher(
     IConnection connection,
     IOptions<ProducerOptions> options,
     ProducerMetrics metrics,
+    TaskBoard board,
     TimeProvider time,
     ILogger<TaskPublisher> logger) : IAsyncDisposable
 {
@@ -58,7 +59,9 @@ public sealed class TaskPublisher(
                 (Publisher: this, Properties: properties, Body: body),
                 cancellationToken);
             metrics.TaskPublished();
-            return new PublishedTask(id, task.Dots);
+            var published = new PublishedTask(id, task.Dots);
+            board.Queued(published, task.Text, activity?.TraceId.ToHexString());
+            return published;
         }
         catch (TimeoutRejectedException ex)
         {

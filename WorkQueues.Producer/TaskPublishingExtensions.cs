@@ -20,6 +20,7 @@ public static class TaskPublishingExtensions
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ProducerMetrics>();
+        builder.Services.AddSingleton<TaskBoard>();
         builder.Services.AddSingleton<TaskPublisher>();
         builder.Services.AddProblemDetails();
         return builder;

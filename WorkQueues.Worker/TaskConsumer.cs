@@ -17,7 +17,9 @@ public sealed partial class TaskConsumer(
     IConnection connection,
     DotsWorkload workload,
     FailedTaskRouter router,
+    TaskEventPublisher events,
     WorkerMetrics metrics,
+    TimeProvider time,
     IOptions<WorkerOptions> options,
     IOptions<TaskOptions> limits,
     ILogger<TaskConsumer> logger) : IHostedService, IAsyncDisposable
@@ -139,13 +141,15 @@ public sealed partial class TaskConsumer(
         activity?.SetTag("workqueues.task.dots", task.Dots);
         var shown = text.Length > LoggedTaskLength ? string.Concat(text.AsSpan(0, LoggedTaskLength), "…") : text;
         LogReceived(shown);
+        var lifecycle = new TaskLifecycle(events, delivery.BasicProperties.MessageId, WorkerInstance, attempt, time);
         try
         {
-            await workload.RunAsync(task, attempt, _abandonWork.Token);
+            await lifecycle.FollowAsync(task.Dots, workload.DurationOf(task), workload.RunAsync(task, attempt, _abandonWork.Token));
         }
         catch (OperationCanceledException) when (_abandonWork.IsCancellationRequested)
         {
             LogAbandoned(shown);
+            lifecycle.Report(TaskEvent.States.Queued);
             return await SettleAsync(channel, tag, "requeued");
         }
         catch (Exception ex)
@@ -156,10 +160,15 @@ public sealed partial class TaskConsumer(
             var routed = "requeued";
             var settled = await SettleAsync(channel, tag, "forwarded", async () =>
                 routed = await router.RetryOrDeadLetterAsync(delivery, attempt, ex, CancellationToken.None));
-            return settled == "requeued" ? settled : routed;
+            var outcome = settled == "requeued" ? settled : routed;
+            lifecycle.Report(
+                outcome switch { "retried" => TaskEvent.States.Retrying, "dead_lettered" => TaskEvent.States.DeadLettered, _ => TaskEvent.States.Queued },
+                error: ex.Message);
+            return outcome;
         }
 
         await SettleAsync(channel, tag, "completed");
+        lifecycle.Report(TaskEvent.States.Completed, workload.DurationOf(task).TotalSeconds);
         LogDone(shown);
         return "completed";
     }

@@ -24,6 +24,8 @@ public static class TaskProcessingExtensions
         builder.Services.AddSingleton<QueueDepthSampler>();
         builder.Services.AddHostedService(services => services.GetRequiredService<QueueDepthSampler>());
         builder.Services.AddSingleton<WorkerMetrics>();
+        builder.Services.AddSingleton<TaskEventPublisher>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<TaskEventPublisher>());
         builder.Services.AddHostedService<TaskConsumer>();
         return builder;
     }

@@ -1,0 +1,112 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Microsoft.Extensions.Options;
+using WorkQueues.Tasks;
+
+namespace WorkQueues.Producer;
+
+/// <summary>
+/// A bounded, in-memory view of recent tasks, fed by this Producer's publishes and by every worker's events. At
+/// <see cref="ProducerOptions.TrackedTasks"/> the oldest task is forgotten (its work is not affected). A restart
+/// empties the view, never the queue.
+/// </summary>
+public sealed class TaskBoard(IOptions<ProducerOptions> options, TimeProvider time)
+{
+    private const int LoggedTextLength = 200;
+    private readonly ConcurrentDictionary<string, TaskStatus> _tasks = new();
+    private readonly ConcurrentQueue<string> _order = new();
+    private readonly ConcurrentDictionary<Channel<TaskStatus>, byte> _watchers = new();
+
+    public TaskStatus? Find(string id) => _tasks.GetValueOrDefault(id);
+
+    /// <summary>The newest tasks first, optionally in one state.</summary>
+    public IReadOnlyList<TaskStatus> List(string? state, int limit) =>
+        _tasks.Values
+            .Where(t => state is null || t.State == state)
+            .OrderByDescending(t => t.QueuedAt ?? t.UpdatedAt)
+            .Take(limit)
+            .ToList();
+
+    public void Queued(PublishedTask task, string text, string? traceId)
+    {
+        var now = time.GetUtcNow();
+        Update(task.Id, existing => existing ?? new TaskStatus(
+            task.Id, Shorten(text), TaskEvent.States.Queued, task.Dots, 0, null, 0, null, now, null, null, now, traceId));
+    }
+
+    public void Apply(TaskEvent e) => Update(e.Id, existing =>
+    {
+        // Events of one task can arrive out of order; never step back from a later attempt or a later stage.
+        if (existing is not null && Rank(existing.Attempts, existing.State, existing.ProgressSeconds).CompareTo(Rank(e.Attempt, e.State, e.ProgressSeconds)) > 0)
+        {
+            return existing;
+        }
+
+        var finished = e.State is TaskEvent.States.Completed or TaskEvent.States.DeadLettered;
+        return new TaskStatus(
+            e.Id,
+            existing?.Text,
+            e.State,
+            e.Dots,
+            e.ProgressSeconds,
+            e.Worker,
+            e.Attempt,
+            e.Error,
+            existing?.QueuedAt,
+            e.State == TaskEvent.States.Running ? existing?.StartedAt ?? e.At : existing?.StartedAt,
+            finished ? e.At : null,
+            e.At,
+            existing?.TraceId ?? e.TraceId);
+    });
+
+    /// <summary>
+    /// Every change from now on, for the live stream, until the subscription is disposed. A slow reader misses old
+    /// changes; it never blocks the board or other readers.
+    /// </summary>
+    public Subscription Subscribe()
+    {
+        var channel = Channel.CreateBounded<TaskStatus>(new BoundedChannelOptions(1_000) { FullMode = BoundedChannelFullMode.DropOldest });
+        _watchers[channel] = 0;
+        return new Subscription(channel, () => _watchers.TryRemove(channel, out _));
+    }
+
+    public sealed class Subscription(Channel<TaskStatus> channel, Action unsubscribe) : IDisposable
+    {
+        public IAsyncEnumerable<TaskStatus> ReadAllAsync(CancellationToken cancellationToken) => channel.Reader.ReadAllAsync(cancellationToken);
+
+        public void Dispose() => unsubscribe();
+    }
+
+    private void Update(string id, Func<TaskStatus?, TaskStatus> change)
+    {
+        var added = false;
+        var updated = _tasks.AddOrUpdate(id, _ => { added = true; return change(null); }, (_, existing) => change(existing));
+        if (added)
+        {
+            _order.Enqueue(id);
+        }
+
+        while (_tasks.Count > options.Value.TrackedTasks && _order.TryDequeue(out var oldest))
+        {
+            _tasks.TryRemove(oldest, out _);
+        }
+
+        foreach (var watcher in _watchers.Keys)
+        {
+            watcher.Writer.TryWrite(updated);
+        }
+    }
+
+    private static (int, int, double) Rank(int attempt, string state, double progress) => (
+        attempt,
+        state switch
+        {
+            TaskEvent.States.Queued => 0,
+            TaskEvent.States.Running => 1,
+            TaskEvent.States.Retrying => 2,
+            _ => 3,
+        },
+        progress);
+
+    private static string Shorten(string text) => text.Length > LoggedTextLength ? string.Concat(text.AsSpan(0, LoggedTextLength), "…") : text;
+}

@@ -34,6 +34,9 @@ public sealed class TaskBoard(IOptions<ProducerOptions> options, TimeProvider ti
             task.Id, Shorten(text), TaskEvent.States.Queued, task.Dots, 0, null, 0, null, now, null, null, now, traceId));
     }
 
+    /// <summary>Drops a task the broker did not confirm: it was never accepted.</summary>
+    public void Forget(string id) => _tasks.TryRemove(id, out _);
+
     public void Apply(TaskEvent e) => Update(e.Id, existing =>
     {
         // Events of one task can arrive out of order; never step back from a later attempt or a later stage.

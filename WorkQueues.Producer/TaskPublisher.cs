@@ -51,6 +51,9 @@ public sealed class TaskPublisher(
         // one, ends before the confirm arrives.
         using var activity = TaskTelemetry.StartTaskActivity(TaskTelemetry.SendSpanName, ActivityKind.Producer, "send", "send", id);
         activity?.SetTag("messaging.message.body.size", body.Length).SetTag("workqueues.task.dots", task.Dots);
+        // On the board before the publish: a worker can take the task, and report it running, before the confirm is here.
+        var queued = new PublishedTask(id, task.Dots);
+        board.Queued(queued, task.Text, activity?.TraceId.ToHexString());
         try
         {
             // Every attempt sends the same message id, so a duplicate left by a lost confirm can be recognised.
@@ -59,18 +62,18 @@ public sealed class TaskPublisher(
                 (Publisher: this, Properties: properties, Body: body),
                 cancellationToken);
             metrics.TaskPublished();
-            var published = new PublishedTask(id, task.Dots);
-            board.Queued(published, task.Text, activity?.TraceId.ToHexString());
-            return published;
+            return queued;
         }
         catch (TimeoutRejectedException ex)
         {
+            board.Forget(id);
             var failure = new TaskPublishException($"The broker did not confirm the task within {options.Value.PublishTimeout.TotalSeconds:0.#} s.", transient: true, ex);
             activity.RecordFailure(failure);
             throw failure;
         }
         catch (TaskPublishException ex)
         {
+            board.Forget(id);
             activity.RecordFailure(ex);
             throw;
         }

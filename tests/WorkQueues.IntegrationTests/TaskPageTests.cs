@@ -26,6 +26,15 @@ public sealed class TaskPageTests(AppHostFixture fixture)
         await page.GetByRole(AriaRole.Button, new() { Name = "Send", Exact = true }).ClickAsync();
 
         var row = page.Locator("tr", new() { HasText = task });
+        try
+        {
+            await row.WaitForAsync(new() { Timeout = 10_000 });
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"No row for the task. The page says: '{await page.Locator("#message").TextContentAsync()}'; rows: {await page.Locator("#tasks").InnerTextAsync()}");
+        }
+
         var bar = row.Locator("progress");
         var values = new List<double>();
         var deadline = DateTime.UtcNow.AddSeconds(30);

@@ -13,9 +13,7 @@ public sealed class DeadLetterTests(AppHostFixture fixture)
     public async Task A_task_that_fails_once_is_retried_and_done()
     {
         var task = $"Flaky {Guid.NewGuid():N} !fail1";
-        using var producer = fixture.App.CreateProducerClient();
-        using var response = await producer.PostAsync("/tasks", new StringContent(task, Encoding.UTF8, "text/plain"));
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        await fixture.App.PostTaskAsync(task);
 
         var done = await fixture.App.WaitForDoneAsync([task], TimeSpan.FromSeconds(30));
 
@@ -26,9 +24,7 @@ public sealed class DeadLetterTests(AppHostFixture fixture)
     public async Task A_poison_task_gets_max_attempts_then_waits_in_the_dead_letter_queue_with_the_reason()
     {
         var task = $"Poison {Guid.NewGuid():N} !fail";
-        using var producer = fixture.App.CreateProducerClient();
-        using var response = await producer.PostAsync("/tasks", new StringContent(task, Encoding.UTF8, "text/plain"));
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        await fixture.App.PostTaskAsync(task);
 
         var dead = await WaitForDeadLetterAsync(task);
 
@@ -60,11 +56,8 @@ public sealed class DeadLetterTests(AppHostFixture fixture)
     public async Task Dead_letters_are_listed_by_the_api_and_requeued_for_fresh_attempts()
     {
         var task = $"Requeue me {Guid.NewGuid():N} !fail";
+        await fixture.App.PostTaskAsync(task);
         using var producer = fixture.App.CreateProducerClient();
-        using (var response = await producer.PostAsync("/tasks", new StringContent(task, Encoding.UTF8, "text/plain")))
-        {
-            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        }
 
         var listed = await Eventually.ReturnsAsync(
             async () => JsonDocument.Parse(await producer.GetStringAsync("/dead-letters?limit=1000")),
@@ -91,11 +84,8 @@ public sealed class DeadLetterTests(AppHostFixture fixture)
     public async Task The_dashboard_command_requeues_dead_letters()
     {
         var task = $"Command requeue {Guid.NewGuid():N} !fail";
+        await fixture.App.PostTaskAsync(task);
         using var producer = fixture.App.CreateProducerClient();
-        using (var response = await producer.PostAsync("/tasks", new StringContent(task, Encoding.UTF8, "text/plain")))
-        {
-            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        }
 
         await Eventually.HoldsAsync(
             async () => JsonDocument.Parse(await producer.GetStringAsync("/dead-letters?limit=1000")).RootElement.GetProperty("oldest")

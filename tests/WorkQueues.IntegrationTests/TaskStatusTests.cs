@@ -12,7 +12,7 @@ public sealed class TaskStatusTests(AppHostFixture fixture)
     public async Task A_task_moves_from_queued_to_running_with_progress_to_completed()
     {
         using var producer = fixture.App.CreateProducerClient();
-        var id = await PostAsync(producer, $"Status {Guid.NewGuid():N}...");
+        var id = await fixture.App.PostTaskAsync($"Status {Guid.NewGuid():N}...");
         var seen = new List<(string State, double Progress)>();
 
         var final = await Eventually.ReturnsAsync(
@@ -43,7 +43,7 @@ public sealed class TaskStatusTests(AppHostFixture fixture)
     public async Task A_failing_task_shows_its_attempts()
     {
         using var producer = fixture.App.CreateProducerClient();
-        var id = await PostAsync(producer, $"Flaky status {Guid.NewGuid():N} !fail2");
+        var id = await fixture.App.PostTaskAsync($"Flaky status {Guid.NewGuid():N} !fail2");
 
         var final = await Eventually.ReturnsAsync(
             async () => JsonDocument.Parse(await producer.GetStringAsync($"/tasks/{id}")).RootElement.Clone(),
@@ -74,7 +74,7 @@ public sealed class TaskStatusTests(AppHostFixture fixture)
         using var reader = new StreamReader(stream);
         Assert.Equal("event: ready", await reader.ReadLineAsync(timeout.Token));
 
-        var id = await PostAsync(producer, $"Streamed {Guid.NewGuid():N}.");
+        var id = await fixture.App.PostTaskAsync($"Streamed {Guid.NewGuid():N}.");
         var states = new List<string>();
         while (!states.Contains("completed") && await reader.ReadLineAsync(timeout.Token) is { } line)
         {
@@ -89,12 +89,5 @@ public sealed class TaskStatusTests(AppHostFixture fixture)
         }
 
         Assert.Equal(["queued", "running", "completed"], states.Distinct());
-    }
-
-    private static async Task<string> PostAsync(HttpClient producer, string task)
-    {
-        using var response = await producer.PostAsync("/tasks", new StringContent(task, Encoding.UTF8, "text/plain"));
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
     }
 }

@@ -12,7 +12,7 @@ public sealed class TracingTests(AppHostFixture fixture)
     [Fact]
     public async Task One_trace_holds_request_send_publish_deliver_process_and_ack_in_that_order()
     {
-        var id = await PostAsync($"Traced {Guid.NewGuid():N}.");
+        var id = await fixture.App.PostTaskAsync($"Traced {Guid.NewGuid():N}.");
 
         var trace = await TraceOfAsync(id, spans => spans.Any(s => s.Name == "ack"));
 
@@ -45,7 +45,7 @@ public sealed class TracingTests(AppHostFixture fixture)
     [Fact]
     public async Task A_failing_attempt_has_an_error_process_span_and_the_retry_stays_in_the_trace()
     {
-        var id = await PostAsync($"Fails once {Guid.NewGuid():N} !fail1");
+        var id = await fixture.App.PostTaskAsync($"Fails once {Guid.NewGuid():N} !fail1");
 
         var trace = await TraceOfAsync(id, spans => spans.Count(s => s.Name == "process task") >= 2 && spans.Any(s => s.Name == "ack" && s.StatusCode != 2));
 
@@ -78,15 +78,6 @@ public sealed class TracingTests(AppHostFixture fixture)
         Assert.Equal(deliver.SpanId, process.ParentSpanId);
         Assert.Equal(process.SpanId, ack.ParentSpanId);
         Assert.DoesNotContain(trace, s => s.Service == "producer");
-    }
-
-    private async Task<string> PostAsync(string task)
-    {
-        using var producer = fixture.App.CreateProducerClient();
-        using var response = await producer.PostAsync("/tasks", new StringContent(task, Encoding.UTF8, "text/plain"));
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        return body.RootElement.GetProperty("id").GetString()!;
     }
 
     /// <summary>The spans of the trace whose spans carry this message id, once <paramref name="complete"/> holds.</summary>

@@ -32,6 +32,16 @@ public sealed class WorkQueuesApp : IAsyncDisposable
 
     public HttpClient CreateProducerClient() => App.CreateHttpClient("producer");
 
+    /// <summary>Posts one task to the Producer, expects its 202, and returns the task's id.</summary>
+    public async Task<string> PostTaskAsync(string task)
+    {
+        using var producer = CreateProducerClient();
+        using var response = await producer.PostAsync("/tasks", new StringContent(task, System.Text.Encoding.UTF8, "text/plain"));
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
+        using var body = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return body.RootElement.GetProperty("id").GetString()!;
+    }
+
     public static async Task<WorkQueuesApp> StartAsync(params string[] settings)
     {
         string[] args =

@@ -20,6 +20,8 @@ public sealed class TaskPageTests(AppHostFixture fixture)
         });
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1100, Height = 700 } });
         await page.GotoAsync(fixture.App.App.GetEndpoint("producer", "http").ToString());
+        // The page has loaded its links and recent tasks and subscribed to the event stream once it shows the queue.
+        await page.GetByText("waiting,").WaitForAsync(new() { Timeout = 15_000 });
 
         var task = $"Browser {Guid.NewGuid().ToString("N")[..8]}..";
         await page.GetByRole(AriaRole.Textbox, new() { Name = "Task (each dot is one second of work)" }).FillAsync(task);

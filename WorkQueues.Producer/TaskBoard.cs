@@ -12,7 +12,6 @@ namespace WorkQueues.Producer;
 /// </summary>
 public sealed class TaskBoard(IOptions<ProducerOptions> options, TimeProvider time)
 {
-    private const int LoggedTextLength = 200;
     private readonly ConcurrentDictionary<string, TaskStatus> _tasks = new();
     private readonly ConcurrentQueue<string> _order = new();
     private readonly ConcurrentDictionary<Channel<TaskStatus>, byte> _watchers = new();
@@ -31,7 +30,7 @@ public sealed class TaskBoard(IOptions<ProducerOptions> options, TimeProvider ti
     {
         var now = time.GetUtcNow();
         Update(task.Id, existing => existing ?? new TaskStatus(
-            task.Id, Shorten(text), TaskEvent.States.Queued, task.Dots, 0, null, 0, null, now, null, null, now, traceId));
+            task.Id, TaskText.Shorten(text), TaskEvent.States.Queued, task.Dots, 0, null, 0, null, now, null, null, now, traceId));
     }
 
     /// <summary>Drops a task the broker did not confirm: it was never accepted.</summary>
@@ -110,6 +109,4 @@ public sealed class TaskBoard(IOptions<ProducerOptions> options, TimeProvider ti
             _ => 3,
         },
         progress);
-
-    private static string Shorten(string text) => text.Length > LoggedTextLength ? string.Concat(text.AsSpan(0, LoggedTextLength), "…") : text;
 }

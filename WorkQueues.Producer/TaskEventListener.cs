@@ -15,9 +15,9 @@ public sealed class TaskEventListener(IConnection connection, TaskBoard board) :
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         _channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
-        await TaskEvent.DeclareExchangeAsync(_channel, cancellationToken);
+        await _channel.DeclareEventsExchangeAsync(cancellationToken);
         var queue = await _channel.QueueDeclareAsync(string.Empty, durable: false, exclusive: true, autoDelete: true, cancellationToken: cancellationToken);
-        await _channel.QueueBindAsync(queue.QueueName, TaskEvent.ExchangeName, string.Empty, cancellationToken: cancellationToken);
+        await _channel.QueueBindAsync(queue.QueueName, TaskQueueTopology.EventsExchangeName, string.Empty, cancellationToken: cancellationToken);
 
         var consumer = new AsyncEventingBasicConsumer(_channel);
         consumer.ReceivedAsync += (_, delivery) =>

@@ -21,14 +21,17 @@ public static class TaskStatusApi
         return routes;
     }
 
-    internal static Results<Ok<TaskStatus>, NotFound<ProblemDetailsBody>> Get(string id, TaskBoard board) =>
+    internal static Results<Ok<TaskStatus>, ProblemHttpResult> Get(string id, TaskBoard board) =>
         board.Find(id) is { } status
             ? TypedResults.Ok(status)
-            : TypedResults.NotFound(new ProblemDetailsBody("Unknown task", $"No task '{id}' is known here: never queued, or older than the most recent tasks this Producer keeps."));
+            : TypedResults.Problem(
+                $"No task '{id}' is known here: never queued, or older than the most recent tasks this Producer keeps.",
+                statusCode: StatusCodes.Status404NotFound,
+                title: "Unknown task");
 
-    internal static Results<Ok<IReadOnlyList<TaskStatus>>, BadRequest<ProblemDetailsBody>> List(TaskBoard board, string? state, int? limit) =>
+    internal static Results<Ok<IReadOnlyList<TaskStatus>>, ProblemHttpResult> List(TaskBoard board, string? state, int? limit) =>
         limit is < 1 or > MaxLimit
-            ? TypedResults.BadRequest(new ProblemDetailsBody("Invalid limit", $"limit must be between 1 and {MaxLimit}."))
+            ? TypedResults.Problem($"limit must be between 1 and {MaxLimit}.", statusCode: StatusCodes.Status400BadRequest, title: "Invalid limit")
             : TypedResults.Ok(board.List(state, limit ?? 100));
 
     /// <summary><c>GET /tasks/events</c>: Server-Sent Events, a <c>ready</c> event, then one <c>task</c> event per change.</summary>
@@ -55,5 +58,3 @@ public static class TaskStatusApi
 }
 
 public sealed record QueueDepth(uint Ready, uint Consumers);
-
-public sealed record ProblemDetailsBody(string Title, string Detail);

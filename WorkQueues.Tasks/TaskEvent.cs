@@ -1,11 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using RabbitMQ.Client;
 
 namespace WorkQueues.Tasks;
 
 /// <summary>
-/// What a Worker tells about a task as it goes: published to the <c>task_events</c> fanout exchange, so every
+/// What a Worker tells about a task as it goes: published to the <c>task_events</c> fanout exchange
+/// (<see cref="TaskQueueTopology.EventsExchangeName"/>), so every
 /// Producer replica (each with a queue of its own) sees every event.
 /// </summary>
 public sealed record TaskEvent(
@@ -19,8 +19,6 @@ public sealed record TaskEvent(
     DateTimeOffset At,
     string? TraceId)
 {
-    public const string ExchangeName = "task_events";
-
     /// <summary>The states a worker reports.</summary>
     public static class States
     {
@@ -44,10 +42,6 @@ public sealed record TaskEvent(
             return null;
         }
     }
-
-    /// <summary>Declares the fanout exchange; events carry no routing, every bound queue gets them all.</summary>
-    public static Task DeclareExchangeAsync(IChannel channel, CancellationToken cancellationToken) =>
-        channel.ExchangeDeclareAsync(ExchangeName, ExchangeType.Fanout, durable: true, autoDelete: false, cancellationToken: cancellationToken);
 }
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]

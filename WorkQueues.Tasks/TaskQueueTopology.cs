@@ -10,6 +10,9 @@ public static class TaskQueueTopology
     /// <summary>The queue of the RabbitMQ "Work Queues" tutorial.</summary>
     public const string QueueName = "task_queue";
 
+    /// <summary>The fanout exchange workers send task lifecycle events to; every Producer binds a queue of its own.</summary>
+    public const string EventsExchangeName = "task_events";
+
     /// <summary>Where a task goes after its last attempt failed, or when no worker can read it.</summary>
     public const string DeadLetterQueueName = QueueName + ".dead";
 
@@ -63,6 +66,10 @@ public static class TaskQueueTopology
                 ["x-dead-letter-routing-key"] = QueueName,
             },
             cancellationToken: cancellationToken);
+
+    /// <summary>Declares the events exchange; events carry no routing, every bound queue gets them all.</summary>
+    public static Task DeclareEventsExchangeAsync(this IChannel channel, CancellationToken cancellationToken = default) =>
+        channel.ExchangeDeclareAsync(EventsExchangeName, ExchangeType.Fanout, durable: true, autoDelete: false, cancellationToken: cancellationToken);
 
     public static Task<QueueDeclareOk> DeclareDeadLetterQueueAsync(this IChannel channel, CancellationToken cancellationToken = default) =>
         channel.QueueDeclareAsync(DeadLetterQueueName, durable: true, exclusive: false, autoDelete: false, arguments: null, cancellationToken: cancellationToken);

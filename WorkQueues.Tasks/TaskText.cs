@@ -90,4 +90,10 @@ public readonly record struct TaskText(string Text, int Dots)
     }
 
     public static byte[] Encode(string text) => StrictUtf8.GetBytes(text);
+
+    /// <summary>The task as logs and the status view show it: at most 200 characters, then an ellipsis.</summary>
+    public static string Shorten(string text) =>
+        text.Length > ShownLength ? string.Concat(text.AsSpan(0, ShownLength), "…") : text;
+
+    private const int ShownLength = 200;
 }

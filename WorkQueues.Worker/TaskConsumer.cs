@@ -24,8 +24,6 @@ public sealed partial class TaskConsumer(
     IOptions<TaskOptions> limits,
     ILogger<TaskConsumer> logger) : IHostedService, IAsyncDisposable
 {
-    private const int LoggedTaskLength = 200;
-
     /// <summary>This replica's name as the dashboard shows it (Aspire sets service.instance.id), else host/pid.</summary>
     private static readonly string WorkerInstance =
         (Environment.GetEnvironmentVariable("OTEL_RESOURCE_ATTRIBUTES") ?? string.Empty).Split(',')
@@ -139,7 +137,7 @@ public sealed partial class TaskConsumer(
 
         var task = validation.Task.Value;
         activity?.SetTag("workqueues.task.dots", task.Dots);
-        var shown = text.Length > LoggedTaskLength ? string.Concat(text.AsSpan(0, LoggedTaskLength), "…") : text;
+        var shown = TaskText.Shorten(text);
         LogReceived(shown);
         var lifecycle = new TaskLifecycle(events, delivery.BasicProperties.MessageId, WorkerInstance, attempt, time);
         try

@@ -27,10 +27,10 @@ public sealed partial class TaskEventPublisher(IConnection connection, ILogger<T
                     if (channel is not { IsOpen: true })
                     {
                         channel = await connection.CreateChannelAsync(cancellationToken: stoppingToken);
-                        await TaskEvent.DeclareExchangeAsync(channel, stoppingToken);
+                        await channel.DeclareEventsExchangeAsync(stoppingToken);
                     }
 
-                    await channel.BasicPublishAsync(TaskEvent.ExchangeName, string.Empty, taskEvent.ToJson(), stoppingToken);
+                    await channel.BasicPublishAsync(TaskQueueTopology.EventsExchangeName, string.Empty, taskEvent.ToJson(), stoppingToken);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {

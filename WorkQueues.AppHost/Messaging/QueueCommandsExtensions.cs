@@ -32,51 +32,47 @@ public static class QueueCommandsExtensions
                 ? ResourceCommandState.Enabled
                 : ResourceCommandState.Disabled;
 
-        builder.WithCommand(ListQueuesCommand, "List queues", async context =>
+        void AddCommand(string name, string displayName, Func<BrokerQueueClient, CancellationToken, Task<ExecuteCommandResult>> run, CommandOptions options)
         {
-            var queues = await (await ConnectAsync(context.CancellationToken)).ListQueuesAsync(context.CancellationToken);
-            var table = BrokerQueueClient.Format(queues);
-            Log(context, builder.Resource, table);
-            return CommandResults.Success($"{queues.Count} queues", table, CommandResultFormat.Text, displayImmediately: true);
+            options.UpdateState = whenRunning;
+            builder.WithCommand(name, displayName, async context =>
+            {
+                var result = await run(await ConnectAsync(context.CancellationToken), context.CancellationToken);
+                // The answer also goes to the broker's console log, where it stays after the dialog is closed.
+                context.Services.GetRequiredService<ResourceLoggerService>().GetLogger(builder.Resource)
+                    .LogInformation("{Text}", result.Data?.Value ?? result.Message);
+                return result;
+            }, options);
+        }
+
+        AddCommand(ListQueuesCommand, "List queues", async (broker, token) =>
+        {
+            var queues = await broker.ListQueuesAsync(token);
+            return CommandResults.Success($"{queues.Count} queues", BrokerQueueClient.Format(queues), CommandResultFormat.Text, displayImmediately: true);
         }, new CommandOptions
         {
             Description = "Name, ready, unacknowledged and consumers of every queue",
             IconName = "TextBulletListSquare",
-            UpdateState = whenRunning,
         });
 
-        builder.WithCommand(PurgeTaskQueueCommand, "Purge task_queue", async context =>
-        {
-            var purged = await (await ConnectAsync(context.CancellationToken)).PurgeTaskQueueAsync(context.CancellationToken);
-            var message = $"{purged} ready tasks removed from task_queue.";
-            Log(context, builder.Resource, message);
-            return CommandResults.Success(message);
-        }, new CommandOptions
-        {
-            Description = "Remove every task waiting in task_queue (tasks being worked on are kept)",
-            ConfirmationMessage = "Remove every task waiting in task_queue? They cannot be brought back.",
-            IconName = "Delete",
-            UpdateState = whenRunning,
-        });
+        AddCommand(PurgeTaskQueueCommand, "Purge task_queue", async (broker, token) =>
+            CommandResults.Success($"{await broker.PurgeTaskQueueAsync(token)} ready tasks removed from task_queue."),
+            new CommandOptions
+            {
+                Description = "Remove every task waiting in task_queue (tasks being worked on are kept)",
+                ConfirmationMessage = "Remove every task waiting in task_queue? They cannot be brought back.",
+                IconName = "Delete",
+            });
 
-        builder.WithCommand(RequeueDeadLettersCommand, "Requeue dead letters", async context =>
-        {
-            var moved = await (await ConnectAsync(context.CancellationToken)).RequeueDeadLettersAsync(context.CancellationToken);
-            var message = $"{moved} dead letters moved back to task_queue, attempts reset.";
-            Log(context, builder.Resource, message);
-            return CommandResults.Success(message);
-        }, new CommandOptions
-        {
-            Description = "Move every task in task_queue.dead back into task_queue for a fresh set of attempts",
-            ConfirmationMessage = "Move every dead letter back into task_queue? Tasks that still fail will end up here again.",
-            IconName = "ArrowRedo",
-            UpdateState = whenRunning,
-        });
+        AddCommand(RequeueDeadLettersCommand, "Requeue dead letters", async (broker, token) =>
+            CommandResults.Success($"{await broker.RequeueDeadLettersAsync(token)} dead letters moved back to task_queue, attempts reset."),
+            new CommandOptions
+            {
+                Description = "Move every task in task_queue.dead back into task_queue for a fresh set of attempts",
+                ConfirmationMessage = "Move every dead letter back into task_queue? Tasks that still fail will end up here again.",
+                IconName = "ArrowRedo",
+            });
 
         return builder;
     }
-
-    /// <summary>The answer also goes to the broker's console log, where it stays after the dialog is closed.</summary>
-    private static void Log(ExecuteCommandContext context, IResource resource, string text) =>
-        context.Services.GetRequiredService<ResourceLoggerService>().GetLogger(resource).LogInformation("{Text}", text);
 }

@@ -1,0 +1,80 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace WorkQueues.Benchmark;
+
+/// <summary>What one run measured: figures, and the targets as ratios of figures from the same run.</summary>
+public sealed class BenchReport(BenchSettings settings, MachineInfo machine)
+{
+    private readonly List<Figure> _figures = [];
+    private readonly List<TargetCheck> _targets = [];
+
+    public Figure Add(string name, double value, string unit)
+    {
+        var figure = new Figure(name, value, unit);
+        _figures.Add(figure);
+        return figure;
+    }
+
+    /// <summary>A target on the ratio of two figures of this run.</summary>
+    public void AtLeast(string name, Figure measured, Figure baseline, double ratio) =>
+        _targets.Add(new TargetCheck(name, measured.Value / baseline.Value, ">=", ratio, $"{measured.Name} / {baseline.Name}"));
+
+    public void AtMost(string name, Figure measured, Figure baseline, double ratio) =>
+        _targets.Add(new TargetCheck(name, measured.Value / baseline.Value, "<=", ratio, $"{measured.Name} / {baseline.Name}"));
+
+    /// <summary>A target on one figure itself (memory).</summary>
+    public void AtMost(string name, Figure measured, double limit) =>
+        _targets.Add(new TargetCheck(name, measured.Value, "<=", limit, $"{measured.Name}, {measured.Unit}"));
+
+    public int Missed => _targets.Count(t => !t.Met);
+
+    public void Print(TextWriter output)
+    {
+        output.WriteLine();
+        output.WriteLine($"WorkQueues benchmark — {machine.Date:yyyy-MM-dd HH:mm} UTC — {machine.Summary}");
+        output.WriteLine(settings.Smoke
+            ? "SMOKE MODE: tiny counts, one round; the figures below only show that every part still runs."
+            : $"Median of {settings.Rounds} rounds per figure.");
+        output.WriteLine();
+        output.WriteLine($"| {"measurement",-58} | {"value",12} | unit       |");
+        output.WriteLine($"|{new string('-', 60)}|{new string('-', 14)}|------------|");
+        foreach (var figure in _figures)
+        {
+            output.WriteLine($"| {figure.Name,-58} | {Format(figure.Value),12} | {figure.Unit,-10} |");
+        }
+
+        output.WriteLine();
+        output.WriteLine($"| {"target",-44} | {"measured",9} | {"target",9} | met | of");
+        output.WriteLine($"|{new string('-', 46)}|{new string('-', 11)}|{new string('-', 11)}|-----|----");
+        foreach (var target in _targets)
+        {
+            output.WriteLine($"| {target.Name,-44} | {target.Measured,9:0.00} | {target.Comparison} {target.Target,6:0.00} | {(target.Met ? "yes" : "NO "),3} | {target.Of}");
+        }
+
+        output.WriteLine();
+        output.WriteLine(settings.Smoke
+            ? "Smoke mode: targets are not judged."
+            : $"{_targets.Count - Missed} of {_targets.Count} targets met.");
+        output.WriteLine(JsonSerializer.Serialize(
+            new BenchJson(machine, settings.Smoke, settings.Rounds, _figures, _targets),
+            BenchJsonContext.Default.BenchJson));
+    }
+
+    private static string Format(double value) =>
+        value >= 100 ? value.ToString("#,0", CultureInfo.InvariantCulture) : value.ToString("0.00", CultureInfo.InvariantCulture);
+}
+
+public sealed record Figure(string Name, double Value, string Unit);
+
+public sealed record TargetCheck(string Name, double Measured, string Comparison, double Target, string Of)
+{
+    public bool Met => Comparison == ">=" ? Measured >= Target : Measured <= Target;
+}
+
+public sealed record BenchJson(MachineInfo Machine, bool Smoke, int Rounds, IReadOnlyList<Figure> Figures, IReadOnlyList<TargetCheck> Targets);
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(BenchJson))]
+internal sealed partial class BenchJsonContext : JsonSerializerContext;

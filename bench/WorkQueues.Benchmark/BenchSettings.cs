@@ -1,0 +1,83 @@
+namespace WorkQueues.Benchmark;
+
+/// <summary>What one benchmark run does: sizes of every measurement, and the broker to use.</summary>
+public sealed record BenchSettings
+{
+    /// <summary>The Worker replicas of the drain and fair-dispatch runs: the AppHost's default.</summary>
+    public const int Workers = 2;
+
+    /// <summary>Confirms outstanding in the baseline publisher: the Producer's Producer:MaxPublishesInFlight.</summary>
+    public const int ConfirmWindow = 256;
+
+    /// <summary>Concurrent keep-alive clients of the single-POST ingest run.</summary>
+    public const int HttpClients = 64;
+
+    /// <summary>Tasks per request of the batch ingest run, and batch requests in flight.</summary>
+    public const int BatchSize = 1_000;
+    public const int BatchClients = 4;
+
+    public bool Smoke { get; init; }
+
+    /// <summary>An AMQP URI of a broker to use instead of starting one. Its <c>task_queue</c> is purged.</summary>
+    public string? BrokerUri { get; init; }
+
+    /// <summary>Repeats of each measurement; the median is reported.</summary>
+    public int Rounds { get; init; } = 3;
+
+    public int PublishCount { get; init; } = 50_000;
+    public int ConsumeCount { get; init; } = 30_000;
+    public int BatchIngestCount { get; init; } = 50_000;
+    public int SingleIngestCount { get; init; } = 20_000;
+    public int DrainCount { get; init; } = 30_000;
+
+    /// <summary>One dot of the fair-dispatch tasks: shorter than the tutorial's second so the run takes seconds.</summary>
+    public TimeSpan FairDispatchDot { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    public static BenchSettings Parse(IReadOnlyList<string> args)
+    {
+        var settings = new BenchSettings { BrokerUri = Environment.GetEnvironmentVariable("WORKQUEUES_BENCH_BROKER") };
+        for (var i = 0; i < args.Count; i++)
+        {
+            switch (args[i])
+            {
+                case "--smoke":
+                    settings = settings with
+                    {
+                        Smoke = true,
+                        Rounds = 1,
+                        PublishCount = 2_000,
+                        ConsumeCount = 2_000,
+                        BatchIngestCount = 2_000,
+                        SingleIngestCount = 1_000,
+                        DrainCount = 2_000,
+                        FairDispatchDot = TimeSpan.FromMilliseconds(20),
+                    };
+                    break;
+                case "--broker" when i + 1 < args.Count:
+                    settings = settings with { BrokerUri = args[++i] };
+                    break;
+                case "--rounds" when i + 1 < args.Count && int.TryParse(args[i + 1], out var rounds) && rounds > 0:
+                    settings = settings with { Rounds = rounds };
+                    i++;
+                    break;
+                case "-h" or "--help":
+                    throw new UsageException();
+                default:
+                    throw new UsageException($"Unknown or incomplete argument '{args[i]}'.\n{Usage}");
+            }
+        }
+
+        return settings;
+    }
+
+    public const string Usage = """
+        Usage: dotnet run -c Release --project bench/WorkQueues.Benchmark -- [--smoke] [--rounds N] [--broker amqp://user:pass@host:port]
+
+          --smoke    a few seconds, small counts, one round: checks the benchmark still runs (CI); figures mean little
+          --rounds   repeats of each measurement (default 3); the median is reported
+          --broker   use this broker instead of starting a local rabbitmq-server (also WORKQUEUES_BENCH_BROKER);
+                     its task_queue is purged between measurements, so never point it at a broker in use
+        """;
+}
+
+public sealed class UsageException(string? message = null) : Exception(message ?? BenchSettings.Usage);

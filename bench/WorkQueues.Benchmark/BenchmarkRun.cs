@@ -1,0 +1,188 @@
+using RabbitMQ.Client;
+
+namespace WorkQueues.Benchmark;
+
+/// <summary>
+/// One benchmark run: the raw client's ceiling, then the Producer and Workers as real processes, all on one broker
+/// so every target is a ratio of figures measured minutes apart on the same machine.
+/// </summary>
+public sealed class BenchmarkRun(BenchSettings settings, BenchBroker broker, OtlpSink telemetry, TextWriter progress)
+{
+    private const string ProducerProject = "WorkQueues.Producer";
+    private const string WorkerProject = "WorkQueues.Worker";
+    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(5);
+    private static readonly ushort[] Prefetches = [1, 16];
+
+    private readonly List<long> _workerPeaks = [];
+
+    public async Task<BenchReport> RunAsync()
+    {
+        await using var connection = await broker.ConnectAsync("bench");
+        var report = new BenchReport(settings, MachineInfo.Describe(connection));
+        var probe = await QueueProbe.OpenAsync(connection);
+        var publisher = new WindowedPublisher(connection);
+        await using var completions = await CompletionWatcher.StartAsync(connection);
+        await probe.PurgeAsync();
+        Say($"Broker: {broker.Description}.");
+
+        // The ceiling: the raw client alone on this broker.
+        var basePublish = report.Add($"baseline publish, {BenchSettings.ConfirmWindow} confirms outstanding", await MedianAsync("baseline publish", async () =>
+        {
+            var rate = await publisher.PublishAsync(settings.PublishCount, ZeroDotTask);
+            await probe.PurgeAsync();
+            return rate;
+        }), "msg/s");
+
+        var baseConsume = new Dictionary<ushort, Figure>();
+        foreach (var prefetch in Prefetches)
+        {
+            baseConsume[prefetch] = report.Add($"baseline consume, {BenchSettings.Workers} consumers, prefetch {prefetch}", await MedianAsync($"baseline consume prefetch {prefetch}", async () =>
+            {
+                await publisher.PublishAsync(settings.ConsumeCount, ZeroDotTask);
+                await using var consumers = await BaselineConsumers.StartAsync(broker, BenchSettings.Workers, prefetch);
+                var rate = await probe.TimeDrainAsync(BenchSettings.Workers, Patience);
+                await probe.PurgeAsync();
+                return rate;
+            }), "msg/s");
+        }
+
+        // The Producer, as deployed: tracing on, exporting to an OTLP endpoint.
+        await using var producer = ServiceProcess.Start(ProducerProject, "producer", ServiceEnvironment(tracing: true));
+        using var client = new ProducerClient(producer.BaseAddress);
+        await client.WaitUntilAcceptingAsync(producer, Patience);
+        var producerStart = report.Add("Producer: start to first task accepted", producer.SinceStart.Elapsed.TotalSeconds, "s");
+        await probe.PurgeAsync();
+
+        var batch = report.Add($"ingest POST /tasks/batch ({BenchSettings.BatchSize}/request, {BenchSettings.BatchClients} clients)", await MedianAsync("ingest batch", async () =>
+        {
+            var rate = await client.PostBatchesAsync(settings.BatchIngestCount, BenchSettings.BatchSize, BenchSettings.BatchClients, ZeroDotTask);
+            await probe.PurgeAsync();
+            return rate;
+        }), "tasks/s");
+        var single = report.Add($"ingest POST /tasks ({BenchSettings.HttpClients} keep-alive clients)", await MedianAsync("ingest single", async () =>
+        {
+            var rate = await client.PostEachAsync(settings.SingleIngestCount, BenchSettings.HttpClients, ZeroDotTask);
+            await probe.PurgeAsync();
+            return rate;
+        }), "tasks/s");
+        producer.EnsureRunning();
+
+        // A Worker's cold start: from launching the process to its first task done.
+        var firstId = Guid.NewGuid().ToString("N");
+        await publisher.PublishAsync(1, _ => "first task", _ => firstId);
+        var firstWorker = StartWorker(0, concurrency: 1, tracing: true);
+        await completions.WaitForAsync([firstId], Patience);
+        var workerStart = report.Add("Worker: start to first task done", firstWorker.SinceStart.Elapsed.TotalSeconds, "s");
+        await StopAsync([firstWorker]);
+
+        // Drain: zero-dot tasks through the Worker replicas. Rounds interleave tracing on and off so drift hits both.
+        var drains = new Dictionary<(ushort Prefetch, bool Tracing), List<Rate>>();
+        for (var round = 0; round < settings.Rounds; round++)
+        {
+            foreach (var prefetch in Prefetches)
+            {
+                foreach (var tracing in new[] { true, false })
+                {
+                    Say($"drain Concurrency {prefetch}, tracing {(tracing ? "on" : "off")}, round {round + 1}");
+                    await publisher.PublishAsync(settings.DrainCount, ZeroDotTask);
+                    var workers = Enumerable.Range(0, BenchSettings.Workers).Select(w => StartWorker(w, prefetch, tracing)).ToArray();
+                    var rate = await probe.TimeDrainAsync(BenchSettings.Workers, Patience);
+                    await StopAsync(workers);
+                    await probe.PurgeAsync();
+                    drains.TryAdd((prefetch, tracing), []);
+                    drains[(prefetch, tracing)].Add(rate);
+                }
+            }
+        }
+
+        var drainFigures = drains.ToDictionary(
+            d => d.Key,
+            d => report.Add($"drain, {BenchSettings.Workers} Workers, Concurrency {d.Key.Prefetch}, tracing {(d.Key.Tracing ? "on" : "off")}", Rate.Median(d.Value), "tasks/s"));
+
+        // Fair dispatch: the fixed mix on idle Workers at the tutorial's prefetch 1.
+        var dot = settings.FairDispatchDot;
+        var fairWorkers = Enumerable.Range(0, BenchSettings.Workers).Select(w => StartWorker(w, concurrency: 1, tracing: true, dot)).ToArray();
+        await probe.WaitForConsumersAsync(BenchSettings.Workers, Patience);
+        var mix = FairDispatchMix.Dots;
+        var ids = mix.Select(_ => Guid.NewGuid().ToString("N")).ToArray();
+        var queuedAt = completions.Now;
+        await publisher.PublishAsync(mix.Count, i => FairDispatchMix.TaskText(i, mix[i]), i => ids[i]);
+        var makespan = report.Add($"fair dispatch: makespan of {mix.Count} tasks, {mix.Sum()} dots of {dot.TotalMilliseconds:0} ms", (await completions.WaitForAsync(ids, Patience) - queuedAt).TotalSeconds, "s");
+        var ideal = report.Add($"fair dispatch: ideal schedule on {BenchSettings.Workers} workers", FairDispatchMix.IdealDots(mix, BenchSettings.Workers) * dot.TotalSeconds, "s");
+        report.Add("fair dispatch: round robin (no prefetch limit) would take", FairDispatchMix.RoundRobinDots(mix, BenchSettings.Workers) * dot.TotalSeconds, "s");
+        await StopAsync(fairWorkers);
+
+        var producerPeak = report.Add("Producer peak RSS (after ingest and drain)", ToMegabytes(producer.PeakRssBytes), "MB");
+        var workerPeak = report.Add("Worker peak RSS (highest of every Worker run)", ToMegabytes(_workerPeaks.Max()), "MB");
+        foreach (var (signal, bytes) in telemetry.BytesReceived.OrderBy(s => s.Key))
+        {
+            report.Add($"telemetry exported to the OTLP sink: {signal}", ToMegabytes(bytes), "MB");
+        }
+
+        report.AtLeast("ingest, batch ≥ 0.9× baseline publish", batch, basePublish, 0.9);
+        report.AtLeast("ingest, single POSTs ≥ 0.5× baseline publish", single, basePublish, 0.5);
+        foreach (var prefetch in Prefetches)
+        {
+            report.AtLeast($"drain ≥ 0.85× baseline consume, prefetch {prefetch}", drainFigures[(prefetch, true)], baseConsume[prefetch], 0.85);
+        }
+
+        foreach (var prefetch in Prefetches)
+        {
+            report.AtLeast($"tracing on / off ≥ 0.9, Concurrency {prefetch}", drainFigures[(prefetch, true)], drainFigures[(prefetch, false)], 0.9);
+        }
+
+        report.AtMost("fair-dispatch makespan ≤ 1.05× ideal", makespan, ideal, 1.05);
+        report.AtMost("Worker RSS ≤ 80 MB", workerPeak, 80);
+        report.AtMost("Producer RSS ≤ 120 MB", producerPeak, 120);
+        _ = (producerStart, workerStart);
+        return report;
+    }
+
+    private static string ZeroDotTask(int i) => $"bench task {i}";
+
+    private ServiceProcess StartWorker(int replica, int concurrency, bool tracing, TimeSpan? dot = null)
+    {
+        var environment = new Dictionary<string, string>(ServiceEnvironment(tracing))
+        {
+            ["Worker__Concurrency"] = concurrency.ToString(),
+        };
+        if (dot is { } duration)
+        {
+            environment["Worker__DotDuration"] = duration.ToString("c");
+        }
+
+        return ServiceProcess.Start(WorkerProject, $"worker-{replica}", environment);
+    }
+
+    private IReadOnlyDictionary<string, string> ServiceEnvironment(bool tracing) =>
+        new Dictionary<string, string>(telemetry.ExporterEnvironment(tracing))
+        {
+            ["ConnectionStrings__messaging"] = broker.Uri.ToString(),
+        };
+
+    private async Task StopAsync(IEnumerable<ServiceProcess> workers)
+    {
+        foreach (var worker in workers)
+        {
+            worker.EnsureRunning();
+            _workerPeaks.Add(worker.PeakRssBytes);
+            await worker.DisposeAsync();
+        }
+    }
+
+    private async Task<double> MedianAsync(string what, Func<Task<Rate>> measure)
+    {
+        var rates = new List<Rate>();
+        for (var round = 0; round < settings.Rounds; round++)
+        {
+            Say($"{what}, round {round + 1}");
+            rates.Add(await measure());
+        }
+
+        return Rate.Median(rates);
+    }
+
+    private void Say(string line) => progress.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] {line}");
+
+    private static double ToMegabytes(long bytes) => bytes / (1024.0 * 1024);
+}

@@ -1,0 +1,19 @@
+using WorkQueues.Benchmark;
+
+// dotnet run -c Release --project bench/WorkQueues.Benchmark [-- --smoke]: see BenchSettings.Usage and docs/benchmarks.md.
+BenchSettings settings;
+try
+{
+    settings = BenchSettings.Parse(args);
+}
+catch (UsageException usage)
+{
+    Console.Error.WriteLine(usage.Message);
+    return 2;
+}
+
+await using var broker = await BenchBroker.StartAsync(settings);
+await using var telemetry = await OtlpSink.StartAsync();
+var report = await new BenchmarkRun(settings, broker, telemetry, Console.Error).RunAsync();
+report.Print(Console.Out);
+return 0;

@@ -1,0 +1,16 @@
+namespace WorkQueues.Benchmark;
+
+/// <summary>Messages over the time they took.</summary>
+public readonly record struct Rate(double Count, TimeSpan Elapsed)
+{
+    public double PerSecond => Elapsed > TimeSpan.Zero ? Count / Elapsed.TotalSeconds : 0;
+
+    public static Rate From(int count, TimeSpan elapsed) => new(count, elapsed);
+
+    /// <summary>The median rate of repeated runs.</summary>
+    public static double Median(IEnumerable<Rate> rates)
+    {
+        var sorted = rates.Select(r => r.PerSecond).Order().ToArray();
+        return sorted.Length == 0 ? 0 : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+}

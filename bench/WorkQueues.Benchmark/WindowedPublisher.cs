@@ -1,0 +1,39 @@
+using System.Diagnostics;
+using RabbitMQ.Client;
+using WorkQueues.Tasks;
+
+namespace WorkQueues.Benchmark;
+
+/// <summary>
+/// The baseline publisher: the least a RabbitMQ.Client 7 program does to publish persistent tasks with confirms,
+/// keeping <see cref="BenchSettings.ConfirmWindow"/> confirms outstanding (no client rate limiter: see PLATFORM.md).
+/// Also fills the queue for the consume and drain runs.
+/// </summary>
+public sealed class WindowedPublisher(IConnection connection)
+{
+    /// <summary>
+    /// Publishes <paramref name="count"/> tasks made by <paramref name="text"/> (with ids from <paramref name="id"/>,
+    /// new ones if not given); returns the time until the last confirm.
+    /// </summary>
+    public async Task<Rate> PublishAsync(int count, Func<int, string> text, Func<int, string>? id = null, int window = BenchSettings.ConfirmWindow)
+    {
+        await using var channel = await connection.CreateChannelAsync(
+            new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
+        await channel.DeclareTaskQueueAsync();
+
+        var next = -1;
+        var clock = Stopwatch.StartNew();
+        // Each lane awaits its own confirm; `window` lanes keep that many outstanding.
+        var lanes = Enumerable.Range(0, Math.Min(window, count)).Select(async _ =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < count)
+            {
+                var properties = TaskMessage.CreateProperties(id?.Invoke(i) ?? TaskMessage.NewId(), DateTimeOffset.UtcNow);
+                await channel.BasicPublishAsync(string.Empty, TaskQueueTopology.QueueName, mandatory: true, properties, TaskText.Encode(text(i)));
+            }
+        });
+        await Task.WhenAll(lanes);
+        return Rate.From(count, clock.Elapsed);
+    }
+}

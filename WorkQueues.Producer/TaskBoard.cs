@@ -55,7 +55,7 @@ public sealed class TaskBoard(IOptions<ProducerOptions> options, TimeProvider ti
             e.Attempt,
             e.Error,
             existing?.QueuedAt,
-            e.State == TaskEvent.States.Running ? existing?.StartedAt ?? e.At : existing?.StartedAt,
+            e.StartedAt ?? (e.State == TaskEvent.States.Running ? existing?.StartedAt ?? e.At : existing?.StartedAt),
             finished ? e.At : null,
             e.At,
             existing?.TraceId ?? e.TraceId);

@@ -22,7 +22,7 @@ public sealed class TaskEventListener(IConnection connection, TaskBoard board) :
         var consumer = new AsyncEventingBasicConsumer(_channel);
         consumer.ReceivedAsync += (_, delivery) =>
         {
-            if (TaskEvent.FromJson(delivery.Body.Span) is { } taskEvent)
+            foreach (var taskEvent in TaskEvent.FromJson(delivery.Body.Span))
             {
                 board.Apply(taskEvent);
             }

@@ -5,9 +5,12 @@ namespace WorkQueues.Tasks;
 
 /// <summary>
 /// What a Worker tells about a task as it goes: published to the <c>task_events</c> fanout exchange
-/// (<see cref="TaskQueueTopology.EventsExchangeName"/>), so every
-/// Producer replica (each with a queue of its own) sees every event.
+/// (<see cref="TaskQueueTopology.EventsExchangeName"/>), so every Producer replica (each with a queue of its own) sees
+/// every event. Events travel in batches, a JSON array per message (<see cref="ToJson(IReadOnlyCollection{TaskEvent})"/>),
+/// so thousands of tasks a second cost the broker a few messages, not thousands.
 /// </summary>
+/// <param name="StartedAt">When this attempt started running; carried by every event after the start, so a batch that
+/// holds only a task's last event still tells it.</param>
 public sealed record TaskEvent(
     string Id,
     string State,
@@ -17,7 +20,8 @@ public sealed record TaskEvent(
     double ProgressSeconds,
     string? Error,
     DateTimeOffset At,
-    string? TraceId)
+    string? TraceId,
+    DateTimeOffset? StartedAt = null)
 {
     /// <summary>The states a worker reports.</summary>
     public static class States
@@ -29,21 +33,25 @@ public sealed record TaskEvent(
         public const string DeadLettered = "dead_lettered";
     }
 
-    public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, TaskEventJsonContext.Default.TaskEvent);
+    /// <summary>One message body: a JSON array of events.</summary>
+    public static byte[] ToJson(IReadOnlyCollection<TaskEvent> events) =>
+        JsonSerializer.SerializeToUtf8Bytes(events, TaskEventJsonContext.Default.IReadOnlyCollectionTaskEvent);
 
-    public static TaskEvent? FromJson(ReadOnlySpan<byte> json)
+    /// <summary>The events of one message body; none if it is not a JSON array of events.</summary>
+    public static IReadOnlyList<TaskEvent> FromJson(ReadOnlySpan<byte> json)
     {
         try
         {
-            return JsonSerializer.Deserialize(json, TaskEventJsonContext.Default.TaskEvent);
+            return JsonSerializer.Deserialize(json, TaskEventJsonContext.Default.TaskEventArray) ?? [];
         }
         catch (JsonException)
         {
-            return null;
+            return [];
         }
     }
 }
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
-[JsonSerializable(typeof(TaskEvent))]
+[JsonSerializable(typeof(TaskEvent[]))]
+[JsonSerializable(typeof(IReadOnlyCollection<TaskEvent>))]
 internal sealed partial class TaskEventJsonContext : JsonSerializerContext;

@@ -9,13 +9,16 @@ internal sealed class TaskLifecycle(TaskEventPublisher events, string? id, strin
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(1);
     private readonly string? _traceId = Activity.Current?.TraceId.ToHexString();
     private int _dots;
+    private DateTimeOffset? _startedAt;
 
     public void Report(string state, double progressSeconds = 0, string? error = null)
     {
         // A message from a foreign client may have no id; there is nothing to tell anyone about it then.
         if (id is not null)
         {
-            events.Report(new TaskEvent(id, state, worker, attempt, _dots, progressSeconds, error, time.GetUtcNow(), _traceId));
+            var now = time.GetUtcNow();
+            _startedAt ??= state == TaskEvent.States.Running ? now : null;
+            events.Report(new TaskEvent(id, state, worker, attempt, _dots, progressSeconds, error, now, _traceId, _startedAt));
         }
     }
 

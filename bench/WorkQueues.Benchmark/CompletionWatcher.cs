@@ -30,11 +30,12 @@ public sealed class CompletionWatcher : IAsyncDisposable
         var consumer = new AsyncEventingBasicConsumer(channel);
         consumer.ReceivedAsync += (_, delivery) =>
         {
-            if (TaskEvent.FromJson(delivery.Body.Span) is { State: TaskEvent.States.Completed } completed)
+            foreach (var completed in TaskEvent.FromJson(delivery.Body.Span).Where(e => e.State == TaskEvent.States.Completed))
             {
                 watcher._completed.TryAdd(completed.Id, watcher._clock.Elapsed);
-                watcher._signal.Release();
             }
+
+            watcher._signal.Release();
 
             return Task.CompletedTask;
         };

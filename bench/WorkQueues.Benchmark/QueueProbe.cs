@@ -28,28 +28,44 @@ public sealed class QueueProbe(IChannel channel)
     public Task PurgeAsync() => channel.QueuePurgeAsync(TaskQueueTopology.QueueName);
 
     /// <summary>
-    /// Waits until <paramref name="consumers"/> consumers are attached, then times the queue from there to empty:
-    /// what was ready at that moment over the time it took.
+    /// Times a drain: from the moment <paramref name="consumers"/> consumers are attached (and <paramref name="ready"/>
+    /// says the queue is filled) to empty: what was ready at that moment over the time it took.
     /// </summary>
-    public async Task<Rate> TimeDrainAsync(int consumers, TimeSpan timeout)
+    public async Task<Rate> TimeDrainAsync(int consumers, TimeSpan timeout, Task? ready = null)
     {
         var limit = Stopwatch.StartNew();
         (uint Ready, uint Consumers) state;
-        while ((state = await PeekAsync()).Consumers < consumers)
+        while ((state = await PeekAsync()).Consumers < consumers || ready is { IsCompleted: false })
         {
             Expire(limit, timeout, $"{consumers} consumers on task_queue (now {state.Consumers})");
             await Task.Delay(PollInterval);
         }
 
+        if (ready is not null)
+        {
+            await ready;
+            state = await PeekAsync();
+        }
+
         var clock = Stopwatch.StartNew();
-        var ready = state.Ready;
         while ((await PeekAsync()).Ready > 0)
         {
             Expire(limit, timeout, "task_queue to drain");
             await Task.Delay(PollInterval);
         }
 
-        return new Rate(ready, clock.Elapsed);
+        return new Rate(state.Ready, clock.Elapsed);
+    }
+
+    /// <summary>Waits until nothing is ready in the queue.</summary>
+    public async Task WaitForEmptyAsync(TimeSpan timeout)
+    {
+        var limit = Stopwatch.StartNew();
+        while ((await PeekAsync()).Ready > 0)
+        {
+            Expire(limit, timeout, "task_queue to drain");
+            await Task.Delay(PollInterval);
+        }
     }
 
     /// <summary>Waits until the queue has <paramref name="consumers"/> consumers.</summary>

@@ -4,19 +4,21 @@ namespace WorkQueues.Benchmark;
 
 /// <summary>
 /// A Producer or Worker running as its own process from the build of the bench's configuration (Release when run as
-/// README says), with its output kept only for error messages.
+/// README says). Its output goes to a file, as a container's goes to the runtime's log, rather than through a pipe
+/// the bench would spend CPU reading; the file is read only for error messages.
 /// </summary>
 public sealed class ServiceProcess : IAsyncDisposable
 {
     private const int KeptLines = 40;
     private readonly Process _process;
-    private readonly Queue<string> _recent = new();
+    private readonly string _log;
     private long _peakRss;
 
-    private ServiceProcess(string name, Process process, int port)
+    private ServiceProcess(string name, Process process, int port, string log)
     {
         Name = name;
         _process = process;
+        _log = log;
         BaseAddress = new Uri($"http://127.0.0.1:{port}");
     }
 
@@ -27,17 +29,20 @@ public sealed class ServiceProcess : IAsyncDisposable
     public Stopwatch SinceStart { get; } = Stopwatch.StartNew();
 
     /// <summary>The most memory the process has had resident (VmHWM), in bytes; kept after it exits.</summary>
-    public long PeakRssBytes => _peakRss = Math.Max(_peakRss, ReadPeakRss(_process.Id));
+    public long PeakRssBytes => _peakRss = Math.Max(_peakRss, ReadStatus(_process.Id, "VmHWM:"));
+
+    /// <summary>The memory the process has resident now (VmRSS), in bytes.</summary>
+    public long RssBytes => ReadStatus(_process.Id, "VmRSS:");
 
     public static ServiceProcess Start(string project, string name, IReadOnlyDictionary<string, string> environment)
     {
         var binary = Binary(project);
         var port = BenchBroker.FreePort();
-        var start = new ProcessStartInfo("dotnet", [binary])
+        var log = Path.Combine(LogFolder, $"{name}-{port}.log");
+        // exec: the process the bench watches (and measures) is the service itself, not a shell.
+        var start = new ProcessStartInfo("/bin/sh", ["-c", "exec dotnet \"$0\" > \"$1\" 2>&1", binary, log])
         {
             UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
             // appsettings.json is read from the content root, the working directory.
             WorkingDirectory = Path.GetDirectoryName(binary)!,
         };
@@ -50,13 +55,11 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {binary}.");
-        var service = new ServiceProcess(name, process, port);
-        process.OutputDataReceived += (_, line) => service.Keep(line.Data);
-        process.ErrorDataReceived += (_, line) => service.Keep(line.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return service;
+        return new ServiceProcess(name, process, port, log);
     }
+
+    /// <summary>Where the services' output of this run goes; removed when the run ends well.</summary>
+    public static string LogFolder { get; } = Directory.CreateTempSubdirectory("workqueues-bench-").FullName;
 
     /// <summary>The service's entry assembly in the same configuration and framework folders as the bench's own.</summary>
     public static string Binary(string project)
@@ -90,9 +93,24 @@ public sealed class ServiceProcess : IAsyncDisposable
     {
         get
         {
-            lock (_recent)
+            try
             {
-                return string.Join('\n', _recent);
+                using var reader = new StreamReader(new FileStream(_log, FileMode.Open, FileAccess.Read, FileShare.ReadWrite));
+                var lines = new Queue<string>();
+                while (reader.ReadLine() is { } line)
+                {
+                    lines.Enqueue(line);
+                    if (lines.Count > KeptLines)
+                    {
+                        lines.Dequeue();
+                    }
+                }
+
+                return string.Join('\n', lines);
+            }
+            catch (IOException ex)
+            {
+                return $"(no output: {ex.Message})";
             }
         }
     }
@@ -118,28 +136,11 @@ public sealed class ServiceProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    private void Keep(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_recent)
-        {
-            _recent.Enqueue(line);
-            if (_recent.Count > KeptLines)
-            {
-                _recent.Dequeue();
-            }
-        }
-    }
-
-    private static long ReadPeakRss(int pid)
+    private static long ReadStatus(int pid, string field)
     {
         try
         {
-            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal));
             return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

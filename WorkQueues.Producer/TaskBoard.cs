@@ -16,6 +16,9 @@ public sealed class TaskBoard(IOptions<ProducerOptions> options, TimeProvider ti
     private readonly ConcurrentQueue<string> _order = new();
     private readonly ConcurrentDictionary<Channel<TaskStatus>, byte> _watchers = new();
 
+    // ConcurrentDictionary.Count takes every lock of the dictionary: far too dear once per publish.
+    private int _count;
+
     public TaskStatus? Find(string id) => _tasks.GetValueOrDefault(id);
 
     /// <summary>The newest tasks first, optionally in one state.</summary>
@@ -34,7 +37,7 @@ public sealed class TaskBoard(IOptions<ProducerOptions> options, TimeProvider ti
     }
 
     /// <summary>Drops a task the broker did not confirm: it was never accepted.</summary>
-    public void Forget(string id) => _tasks.TryRemove(id, out _);
+    public void Forget(string id) => Remove(id);
 
     public void Apply(TaskEvent e) => Update(e.Id, existing =>
     {
@@ -81,21 +84,42 @@ public sealed class TaskBoard(IOptions<ProducerOptions> options, TimeProvider ti
 
     private void Update(string id, Func<TaskStatus?, TaskStatus> change)
     {
-        var added = false;
-        var updated = _tasks.AddOrUpdate(id, _ => { added = true; return change(null); }, (_, existing) => change(existing));
-        if (added)
+        TaskStatus updated;
+        while (true)
         {
-            _order.Enqueue(id);
+            if (_tasks.TryGetValue(id, out var existing))
+            {
+                updated = change(existing);
+                if (ReferenceEquals(updated, existing) || _tasks.TryUpdate(id, updated, existing))
+                {
+                    break;
+                }
+            }
+            else if (_tasks.TryAdd(id, updated = change(null)))
+            {
+                _order.Enqueue(id);
+                Interlocked.Increment(ref _count);
+                break;
+            }
         }
 
-        while (_tasks.Count > options.Value.TrackedTasks && _order.TryDequeue(out var oldest))
+        while (Volatile.Read(ref _count) > options.Value.TrackedTasks && _order.TryDequeue(out var oldest))
         {
-            _tasks.TryRemove(oldest, out _);
+            Remove(oldest);
         }
 
-        foreach (var watcher in _watchers.Keys)
+        // Enumerating the dictionary itself takes no lock (its Keys property would, and copy them).
+        foreach (var (watcher, _) in _watchers)
         {
             watcher.Writer.TryWrite(updated);
+        }
+    }
+
+    private void Remove(string id)
+    {
+        if (_tasks.TryRemove(id, out _))
+        {
+            Interlocked.Decrement(ref _count);
         }
     }
 

@@ -17,16 +17,27 @@ public sealed class BenchReport(BenchSettings settings, MachineInfo machine)
         return figure;
     }
 
-    /// <summary>A target on the ratio of two figures of this run.</summary>
-    public void AtLeast(string name, Figure measured, Figure baseline, double ratio) =>
-        _targets.Add(new TargetCheck(name, measured.Value / baseline.Value, ">=", ratio, $"{measured.Name} / {baseline.Name}"));
+    /// <summary>A target on the ratio of two figures of this run; skipped when a part of the run was left out.</summary>
+    public void AtLeast(string name, Figure? measured, Figure? baseline, double ratio) => AddRatio(name, measured, baseline, ">=", ratio);
 
-    public void AtMost(string name, Figure measured, Figure baseline, double ratio) =>
-        _targets.Add(new TargetCheck(name, measured.Value / baseline.Value, "<=", ratio, $"{measured.Name} / {baseline.Name}"));
+    public void AtMost(string name, Figure? measured, Figure? baseline, double ratio) => AddRatio(name, measured, baseline, "<=", ratio);
 
     /// <summary>A target on one figure itself (memory).</summary>
-    public void AtMost(string name, Figure measured, double limit) =>
-        _targets.Add(new TargetCheck(name, measured.Value, "<=", limit, $"{measured.Name}, {measured.Unit}"));
+    public void AtMost(string name, Figure? measured, double limit)
+    {
+        if (measured is not null)
+        {
+            _targets.Add(new TargetCheck(name, measured.Value, "<=", limit, $"{measured.Name}, {measured.Unit}"));
+        }
+    }
+
+    private void AddRatio(string name, Figure? measured, Figure? baseline, string comparison, double ratio)
+    {
+        if (measured is not null && baseline is not null)
+        {
+            _targets.Add(new TargetCheck(name, measured.Value / baseline.Value, comparison, ratio, $"{measured.Name} / {baseline.Name}"));
+        }
+    }
 
     public int Missed => _targets.Count(t => !t.Met);
 

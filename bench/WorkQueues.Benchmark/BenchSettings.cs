@@ -18,6 +18,11 @@ public sealed record BenchSettings
 
     public bool Smoke { get; init; }
 
+    /// <summary>The parts to run (baseline, ingest, drain, fair); all when empty.</summary>
+    public IReadOnlySet<string> Only { get; init; } = new HashSet<string>();
+
+    public bool Runs(string part) => Only.Count == 0 || Only.Contains(part);
+
     /// <summary>An AMQP URI of a broker to use instead of starting one. Its <c>task_queue</c> is purged.</summary>
     public string? BrokerUri { get; init; }
 
@@ -64,6 +69,10 @@ public sealed record BenchSettings
                     settings = settings with { Rounds = rounds };
                     i++;
                     break;
+                case "--only" when i + 1 < args.Count && args[i + 1].Split(',') is var parts && parts.All(Parts.Contains):
+                    settings = settings with { Only = parts.ToHashSet() };
+                    i++;
+                    break;
                 case "-h" or "--help":
                     throw new UsageException();
                 default:
@@ -74,11 +83,14 @@ public sealed record BenchSettings
         return settings;
     }
 
+    private static readonly string[] Parts = ["baseline", "ingest", "drain", "fair"];
+
     public const string Usage = """
-        Usage: dotnet run -c Release --project bench/WorkQueues.Benchmark -- [--smoke] [--rounds N] [--broker amqp://user:pass@host:port]
+        Usage: dotnet run -c Release --project bench/WorkQueues.Benchmark -- [--smoke] [--rounds N] [--only PARTS] [--broker amqp://user:pass@host:port]
 
           --smoke    a few seconds, small counts, one round: checks the benchmark still runs (CI); figures mean little
           --rounds   repeats of each measurement (default 3); the median is reported
+          --only     some of baseline,ingest,drain,fair (comma-separated); targets needing a part left out are skipped
           --broker   use this broker instead of starting a local rabbitmq-server (also WORKQUEUES_BENCH_BROKER);
                      its task_queue is purged between measurements, so never point it at a broker in use
         """;

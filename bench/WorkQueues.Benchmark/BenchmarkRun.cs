@@ -1,5 +1,3 @@
-using RabbitMQ.Client;
-
 namespace WorkQueues.Benchmark;
 
 /// <summary>
@@ -14,69 +12,116 @@ public sealed class BenchmarkRun(BenchSettings settings, BenchBroker broker, Otl
     private static readonly ushort[] Prefetches = [1, 16];
 
     private readonly List<long> _workerPeaks = [];
+    private BenchReport _report = null!;
+    private QueueProbe _probe = null!;
+    private WindowedPublisher _publisher = null!;
+    private CompletionWatcher _completions = null!;
 
     public async Task<BenchReport> RunAsync()
     {
         await using var connection = await broker.ConnectAsync("bench");
-        var report = new BenchReport(settings, MachineInfo.Describe(connection));
-        var probe = await QueueProbe.OpenAsync(connection);
-        var publisher = new WindowedPublisher(connection);
-        await using var completions = await CompletionWatcher.StartAsync(connection);
-        await probe.PurgeAsync();
+        _report = new BenchReport(settings, MachineInfo.Describe(connection));
+        _probe = await QueueProbe.OpenAsync(connection);
+        _publisher = new WindowedPublisher(connection);
+        await using var completions = _completions = await CompletionWatcher.StartAsync(connection);
+        await _probe.PurgeAsync();
         Say($"Broker: {broker.Description}.");
 
-        // The ceiling: the raw client alone on this broker.
-        var basePublish = report.Add($"baseline publish, {BenchSettings.ConfirmWindow} confirms outstanding", await MedianAsync("baseline publish", async () =>
+        var (basePublish, baseConsume) = settings.Runs("baseline") ? await BaselineAsync() : default;
+
+        // The Producer, as deployed: tracing on, exporting to an OTLP endpoint. It runs through the Worker runs too,
+        // taking the task events as it would.
+        await using var producer = ServiceProcess.Start(ProducerProject, "producer", ServiceEnvironment(tracing: true));
+        using var client = new ProducerClient(producer.BaseAddress);
+        await client.WaitUntilAcceptingAsync(producer, Patience);
+        _report.Add("Producer: start to first task accepted", producer.SinceStart.Elapsed.TotalSeconds, "s");
+        await _probe.PurgeAsync();
+
+        var (batch, single) = settings.Runs("ingest") ? await IngestAsync(client) : default;
+        producer.EnsureRunning();
+        var drains = settings.Runs("drain") ? await DrainAsync() : null;
+        var (makespan, ideal) = settings.Runs("fair") ? await FairDispatchAsync() : default;
+
+        var producerPeak = _report.Add("Producer peak RSS", ToMegabytes(producer.PeakRssBytes), "MB");
+        var workerPeak = _workerPeaks.Count > 0 ? _report.Add("Worker peak RSS (highest of every Worker run)", ToMegabytes(_workerPeaks.Max()), "MB") : null;
+        foreach (var (signal, bytes) in telemetry.BytesReceived.OrderBy(s => s.Key))
         {
-            var rate = await publisher.PublishAsync(settings.PublishCount, ZeroDotTask);
-            await probe.PurgeAsync();
+            _report.Add($"telemetry exported to the OTLP sink: {signal}", ToMegabytes(bytes), "MB");
+        }
+
+        _report.AtLeast("ingest, batch ≥ 0.9× baseline publish", batch, basePublish, 0.9);
+        _report.AtLeast("ingest, single POSTs ≥ 0.5× baseline publish", single, basePublish, 0.5);
+        foreach (var prefetch in Prefetches)
+        {
+            _report.AtLeast($"drain ≥ 0.85× baseline consume, prefetch {prefetch}", drains?[(prefetch, true)], baseConsume?[prefetch], 0.85);
+        }
+
+        foreach (var prefetch in Prefetches)
+        {
+            _report.AtLeast($"tracing on / off ≥ 0.9, Concurrency {prefetch}", drains?[(prefetch, true)], drains?[(prefetch, false)], 0.9);
+        }
+
+        _report.AtMost("fair-dispatch makespan ≤ 1.05× ideal", makespan, ideal, 1.05);
+        _report.AtMost("Worker RSS ≤ 80 MB", workerPeak, 80);
+        _report.AtMost("Producer RSS ≤ 120 MB", producerPeak, 120);
+        return _report;
+    }
+
+    /// <summary>The ceiling: the raw client alone on this broker.</summary>
+    private async Task<(Figure Publish, Dictionary<ushort, Figure> Consume)> BaselineAsync()
+    {
+        var publish = _report.Add($"baseline publish, {BenchSettings.ConfirmWindow} confirms outstanding", await MedianAsync("baseline publish", async () =>
+        {
+            var rate = await _publisher.PublishAsync(settings.PublishCount, ZeroDotTask);
+            await _probe.PurgeAsync();
             return rate;
         }), "msg/s");
 
-        var baseConsume = new Dictionary<ushort, Figure>();
+        var consume = new Dictionary<ushort, Figure>();
         foreach (var prefetch in Prefetches)
         {
-            baseConsume[prefetch] = report.Add($"baseline consume, {BenchSettings.Workers} consumers, prefetch {prefetch}", await MedianAsync($"baseline consume prefetch {prefetch}", async () =>
+            consume[prefetch] = _report.Add($"baseline consume, {BenchSettings.Workers} consumers, prefetch {prefetch}", await MedianAsync($"baseline consume prefetch {prefetch}", async () =>
             {
-                await publisher.PublishAsync(settings.ConsumeCount, ZeroDotTask);
+                await _publisher.PublishAsync(settings.ConsumeCount, ZeroDotTask);
                 await using var consumers = await BaselineConsumers.StartAsync(broker, BenchSettings.Workers, prefetch);
-                var rate = await probe.TimeDrainAsync(BenchSettings.Workers, Patience);
-                await probe.PurgeAsync();
+                var rate = await _probe.TimeDrainAsync(BenchSettings.Workers, Patience);
+                await _probe.PurgeAsync();
                 return rate;
             }), "msg/s");
         }
 
-        // The Producer, as deployed: tracing on, exporting to an OTLP endpoint.
-        await using var producer = ServiceProcess.Start(ProducerProject, "producer", ServiceEnvironment(tracing: true));
-        using var client = new ProducerClient(producer.BaseAddress);
-        await client.WaitUntilAcceptingAsync(producer, Patience);
-        var producerStart = report.Add("Producer: start to first task accepted", producer.SinceStart.Elapsed.TotalSeconds, "s");
-        await probe.PurgeAsync();
+        return (publish, consume);
+    }
 
-        var batch = report.Add($"ingest POST /tasks/batch ({BenchSettings.BatchSize}/request, {BenchSettings.BatchClients} clients)", await MedianAsync("ingest batch", async () =>
+    private async Task<(Figure Batch, Figure Single)> IngestAsync(ProducerClient client)
+    {
+        var batch = _report.Add($"ingest POST /tasks/batch ({BenchSettings.BatchSize}/request, {BenchSettings.BatchClients} clients)", await MedianAsync("ingest batch", async () =>
         {
             var rate = await client.PostBatchesAsync(settings.BatchIngestCount, BenchSettings.BatchSize, BenchSettings.BatchClients, ZeroDotTask);
-            await probe.PurgeAsync();
+            await _probe.PurgeAsync();
             return rate;
         }), "tasks/s");
-        var single = report.Add($"ingest POST /tasks ({BenchSettings.HttpClients} keep-alive clients)", await MedianAsync("ingest single", async () =>
+        var single = _report.Add($"ingest POST /tasks ({BenchSettings.HttpClients} keep-alive clients)", await MedianAsync("ingest single", async () =>
         {
             var rate = await client.PostEachAsync(settings.SingleIngestCount, BenchSettings.HttpClients, ZeroDotTask);
-            await probe.PurgeAsync();
+            await _probe.PurgeAsync();
             return rate;
         }), "tasks/s");
-        producer.EnsureRunning();
+        return (batch, single);
+    }
 
-        // A Worker's cold start: from launching the process to its first task done.
+    /// <summary>A Worker's cold start, then zero-dot tasks through the Worker replicas.</summary>
+    private async Task<Dictionary<(ushort Prefetch, bool Tracing), Figure>> DrainAsync()
+    {
         var firstId = Guid.NewGuid().ToString("N");
-        await publisher.PublishAsync(1, _ => "first task", _ => firstId);
+        await _publisher.PublishAsync(1, _ => "first task", _ => firstId);
         var firstWorker = StartWorker(0, concurrency: 1, tracing: true);
-        await completions.WaitForAsync([firstId], Patience);
-        var workerStart = report.Add("Worker: start to first task done", firstWorker.SinceStart.Elapsed.TotalSeconds, "s");
-        report.Add("Worker RSS after its first task", ToMegabytes(firstWorker.RssBytes), "MB");
+        await _completions.WaitForAsync([firstId], Patience);
+        _report.Add("Worker: start to first task done", firstWorker.SinceStart.Elapsed.TotalSeconds, "s");
+        _report.Add("Worker RSS after its first task", ToMegabytes(firstWorker.RssBytes), "MB");
         await StopAsync([firstWorker]);
 
-        // Drain: zero-dot tasks through the Worker replicas. Rounds interleave tracing on and off so drift hits both.
+        // Rounds interleave tracing on and off so drift on the machine hits both.
         var drains = new Dictionary<(ushort Prefetch, bool Tracing), List<Rate>>();
         for (var round = 0; round < settings.Rounds; round++)
         {
@@ -86,73 +131,53 @@ public sealed class BenchmarkRun(BenchSettings settings, BenchBroker broker, Otl
                 {
                     Say($"drain Concurrency {prefetch}, tracing {(tracing ? "on" : "off")}, round {round + 1}");
                     var workers = Enumerable.Range(0, BenchSettings.Workers).Select(w => StartWorker(w, prefetch, tracing)).ToArray();
-                    var rate = await TimeWarmDrainAsync(publisher, probe);
+                    var rate = await TimeWarmDrainAsync();
                     await StopAsync(workers);
-                    await probe.PurgeAsync();
+                    await _probe.PurgeAsync();
                     drains.TryAdd((prefetch, tracing), []);
                     drains[(prefetch, tracing)].Add(rate);
                 }
             }
         }
 
-        var drainFigures = drains.ToDictionary(
+        return drains.ToDictionary(
             d => d.Key,
-            d => report.Add($"drain, {BenchSettings.Workers} Workers, Concurrency {d.Key.Prefetch}, tracing {(d.Key.Tracing ? "on" : "off")}", Rate.Median(d.Value), "tasks/s"));
+            d => _report.Add($"drain, {BenchSettings.Workers} Workers, Concurrency {d.Key.Prefetch}, tracing {(d.Key.Tracing ? "on" : "off")}", Rate.Median(d.Value), "tasks/s"));
+    }
 
-        // Fair dispatch: the fixed mix on idle Workers at the tutorial's prefetch 1.
+    /// <summary>
+    /// Times the drain of Workers in their steady state, as long-running ones are: a warm-up load first (their code
+    /// gets compiled and tiered up), then the queue filled at full speed while they keep consuming, and timed from the
+    /// last confirm of the fill to empty, with nothing else running.
+    /// </summary>
+    private async Task<Rate> TimeWarmDrainAsync()
+    {
+        await _probe.WaitForConsumersAsync(BenchSettings.Workers, Patience);
+        await _publisher.PublishAsync(settings.WarmUpCount, ZeroDotTask);
+        await _probe.WaitForEmptyAsync(Patience);
+        var fill = _publisher.PublishAsync(settings.DrainCount, ZeroDotTask);
+        return await _probe.TimeDrainAsync(BenchSettings.Workers, Patience, fill);
+    }
+
+    /// <summary>The fixed mix on idle Workers at the tutorial's prefetch 1.</summary>
+    private async Task<(Figure Makespan, Figure Ideal)> FairDispatchAsync()
+    {
+        Say("fair dispatch");
         var dot = settings.FairDispatchDot;
-        var fairWorkers = Enumerable.Range(0, BenchSettings.Workers).Select(w => StartWorker(w, concurrency: 1, tracing: true, dot)).ToArray();
-        await probe.WaitForConsumersAsync(BenchSettings.Workers, Patience);
+        var workers = Enumerable.Range(0, BenchSettings.Workers).Select(w => StartWorker(w, concurrency: 1, tracing: true, dot)).ToArray();
+        await _probe.WaitForConsumersAsync(BenchSettings.Workers, Patience);
         var mix = FairDispatchMix.Dots;
         var ids = mix.Select(_ => Guid.NewGuid().ToString("N")).ToArray();
-        var queuedAt = completions.Now;
-        await publisher.PublishAsync(mix.Count, i => FairDispatchMix.TaskText(i, mix[i]), i => ids[i]);
-        var makespan = report.Add($"fair dispatch: makespan of {mix.Count} tasks, {mix.Sum()} dots of {dot.TotalMilliseconds:0} ms", (await completions.WaitForAsync(ids, Patience) - queuedAt).TotalSeconds, "s");
-        var ideal = report.Add($"fair dispatch: ideal schedule on {BenchSettings.Workers} workers", FairDispatchMix.IdealDots(mix, BenchSettings.Workers) * dot.TotalSeconds, "s");
-        report.Add("fair dispatch: round robin (no prefetch limit) would take", FairDispatchMix.RoundRobinDots(mix, BenchSettings.Workers) * dot.TotalSeconds, "s");
-        await StopAsync(fairWorkers);
-
-        var producerPeak = report.Add("Producer peak RSS (after ingest and drain)", ToMegabytes(producer.PeakRssBytes), "MB");
-        var workerPeak = report.Add("Worker peak RSS (highest of every Worker run)", ToMegabytes(_workerPeaks.Max()), "MB");
-        foreach (var (signal, bytes) in telemetry.BytesReceived.OrderBy(s => s.Key))
-        {
-            report.Add($"telemetry exported to the OTLP sink: {signal}", ToMegabytes(bytes), "MB");
-        }
-
-        report.AtLeast("ingest, batch ≥ 0.9× baseline publish", batch, basePublish, 0.9);
-        report.AtLeast("ingest, single POSTs ≥ 0.5× baseline publish", single, basePublish, 0.5);
-        foreach (var prefetch in Prefetches)
-        {
-            report.AtLeast($"drain ≥ 0.85× baseline consume, prefetch {prefetch}", drainFigures[(prefetch, true)], baseConsume[prefetch], 0.85);
-        }
-
-        foreach (var prefetch in Prefetches)
-        {
-            report.AtLeast($"tracing on / off ≥ 0.9, Concurrency {prefetch}", drainFigures[(prefetch, true)], drainFigures[(prefetch, false)], 0.9);
-        }
-
-        report.AtMost("fair-dispatch makespan ≤ 1.05× ideal", makespan, ideal, 1.05);
-        report.AtMost("Worker RSS ≤ 80 MB", workerPeak, 80);
-        report.AtMost("Producer RSS ≤ 120 MB", producerPeak, 120);
-        _ = (producerStart, workerStart);
-        return report;
+        var queuedAt = _completions.Now;
+        await _publisher.PublishAsync(mix.Count, i => FairDispatchMix.TaskText(i, mix[i]), i => ids[i]);
+        var makespan = _report.Add($"fair dispatch: makespan of {mix.Count} tasks, {mix.Sum()} dots of {dot.TotalMilliseconds:0} ms", (await _completions.WaitForAsync(ids, Patience) - queuedAt).TotalSeconds, "s");
+        var ideal = _report.Add($"fair dispatch: ideal schedule on {BenchSettings.Workers} workers", FairDispatchMix.IdealDots(mix, BenchSettings.Workers) * dot.TotalSeconds, "s");
+        _report.Add("fair dispatch: round robin (no prefetch limit) would take", FairDispatchMix.RoundRobinDots(mix, BenchSettings.Workers) * dot.TotalSeconds, "s");
+        await StopAsync(workers);
+        return (makespan, ideal);
     }
 
     private static string ZeroDotTask(int i) => $"bench task {i}";
-
-    /// <summary>
-    /// Times the drain of consumers in their steady state, as long-running Workers are: a warm-up load first (their
-    /// code gets compiled and tiered up), then the queue filled at full speed while they keep consuming, and timed
-    /// from the last confirm of the fill to empty, with nothing else running.
-    /// </summary>
-    private async Task<Rate> TimeWarmDrainAsync(WindowedPublisher publisher, QueueProbe probe)
-    {
-        await probe.WaitForConsumersAsync(BenchSettings.Workers, Patience);
-        await publisher.PublishAsync(settings.WarmUpCount, ZeroDotTask);
-        await probe.WaitForEmptyAsync(Patience);
-        var fill = publisher.PublishAsync(settings.DrainCount, ZeroDotTask);
-        return await probe.TimeDrainAsync(BenchSettings.Workers, Patience, fill);
-    }
 
     private ServiceProcess StartWorker(int replica, int concurrency, bool tracing, TimeSpan? dot = null)
     {

@@ -1,0 +1,52 @@
+using Microsoft.Extensions.Options;
+using WorkQueues.Tasks;
+
+namespace WorkQueues.Producer.Tests;
+
+public class TaskBoardTests
+{
+    private static TaskBoard Board(int trackedTasks) =>
+        new(Options.Create(new ProducerOptions { TrackedTasks = trackedTasks }), TimeProvider.System);
+
+    [Fact]
+    public void At_its_bound_the_board_forgets_the_oldest_tasks_first()
+    {
+        var board = Board(trackedTasks: 3);
+        foreach (var id in new[] { "a", "b", "c", "d", "e" })
+        {
+            board.Queued(new PublishedTask(id, 0), $"task {id}", null);
+        }
+
+        Assert.Null(board.Find("a"));
+        Assert.Null(board.Find("b"));
+        Assert.Equal(["c", "d", "e"], board.List(null, 10).Select(t => t.Id).Order());
+    }
+
+    [Fact]
+    public void A_forgotten_task_frees_its_place()
+    {
+        var board = Board(trackedTasks: 2);
+        board.Queued(new PublishedTask("a", 0), "task a", null);
+        board.Forget("a");
+        board.Queued(new PublishedTask("b", 0), "task b", null);
+        board.Queued(new PublishedTask("c", 0), "task c", null);
+
+        Assert.NotNull(board.Find("b"));
+        Assert.NotNull(board.Find("c"));
+    }
+
+    [Fact]
+    public void A_completed_event_alone_still_tells_when_the_task_started()
+    {
+        var board = Board(trackedTasks: 10);
+        var started = DateTimeOffset.UtcNow;
+        board.Queued(new PublishedTask("a", 1), "task a.", null);
+
+        board.Apply(new TaskEvent("a", TaskEvent.States.Completed, "worker-0", 1, 1, 1, null, started.AddSeconds(1), null, started));
+
+        var status = board.Find("a")!;
+        Assert.Equal(TaskEvent.States.Completed, status.State);
+        Assert.Equal(started, status.StartedAt);
+        Assert.Equal(started.AddSeconds(1), status.FinishedAt);
+    }
+}

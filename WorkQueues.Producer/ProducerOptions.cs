@@ -20,7 +20,7 @@ public sealed class ProducerOptions
     /// whose throughput collapses once more publishes than its limit are waiting.
     /// </summary>
     [Range(1, 65_535)]
-    public int MaxPublishesInFlight { get; set; } = 256;
+    public int MaxPublishesInFlight { get; set; } = 4_096;
 
     /// <summary>How many recent tasks the status view keeps; past it the oldest are forgotten.</summary>
     [Range(1, 1_000_000)]

@@ -225,7 +225,9 @@ public sealed partial class TaskConsumer(
     [LoggerMessage(Level = LogLevel.Information, Message = " [*] Waiting for tasks on {Queue} (prefetch {Prefetch})")]
     private partial void LogWaiting(string queue, int prefetch);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = " [x] Received {Task}")]
+    // Debug: one line per task is what a busy worker can afford (the trace shows when each was received); the
+    // tutorial's " [x] Received" line is back with Logging:LogLevel:WorkQueues.Worker=Debug.
+    [LoggerMessage(Level = LogLevel.Debug, Message = " [x] Received {Task}")]
     private partial void LogReceived(string task);
 
     [LoggerMessage(Level = LogLevel.Information, Message = " [x] Done {Task}")]

@@ -6,8 +6,11 @@ public sealed record BenchSettings
     /// <summary>The Worker replicas of the drain and fair-dispatch runs: the AppHost's default.</summary>
     public const int Workers = 2;
 
-    /// <summary>Confirms outstanding in the baseline publisher: the Producer's Producer:MaxPublishesInFlight.</summary>
-    public const int ConfirmWindow = 256;
+    /// <summary>
+    /// Confirms outstanding in the baseline publisher, and the Producer's Producer:MaxPublishesInFlight in the same
+    /// run, so both publish with the same window. Defaults to the Producer's own default.
+    /// </summary>
+    public int ConfirmWindow { get; init; } = 4_096;
 
     /// <summary>Concurrent keep-alive clients of the single-POST ingest run.</summary>
     public const int HttpClients = 64;
@@ -73,6 +76,10 @@ public sealed record BenchSettings
                     settings = settings with { Only = parts.ToHashSet() };
                     i++;
                     break;
+                case "--window" when i + 1 < args.Count && int.TryParse(args[i + 1], out var window) && window > 0:
+                    settings = settings with { ConfirmWindow = window };
+                    i++;
+                    break;
                 case "-h" or "--help":
                     throw new UsageException();
                 default:
@@ -86,11 +93,13 @@ public sealed record BenchSettings
     private static readonly string[] Parts = ["baseline", "ingest", "drain", "fair"];
 
     public const string Usage = """
-        Usage: dotnet run -c Release --project bench/WorkQueues.Benchmark -- [--smoke] [--rounds N] [--only PARTS] [--broker amqp://user:pass@host:port]
+        Usage: dotnet run -c Release --project bench/WorkQueues.Benchmark -- [--smoke] [--rounds N] [--only PARTS] [--window N] [--broker amqp://user:pass@host:port]
 
           --smoke    a few seconds, small counts, one round: checks the benchmark still runs (CI); figures mean little
           --rounds   repeats of each measurement (default 3); the median is reported
           --only     some of baseline,ingest,drain,fair (comma-separated); targets needing a part left out are skipped
+          --window   confirms outstanding, for the baseline publisher and the Producer alike (default 4096, the
+                     Producer's own default)
           --broker   use this broker instead of starting a local rabbitmq-server (also WORKQUEUES_BENCH_BROKER);
                      its task_queue is purged between measurements, so never point it at a broker in use
         """;

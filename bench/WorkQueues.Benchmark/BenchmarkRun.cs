@@ -22,7 +22,7 @@ public sealed class BenchmarkRun(BenchSettings settings, BenchBroker broker, Otl
         await using var connection = await broker.ConnectAsync("bench");
         _report = new BenchReport(settings, MachineInfo.Describe(connection));
         _probe = await QueueProbe.OpenAsync(connection);
-        _publisher = new WindowedPublisher(connection);
+        _publisher = new WindowedPublisher(connection, settings.ConfirmWindow);
         await using var completions = _completions = await CompletionWatcher.StartAsync(connection);
         await _probe.PurgeAsync();
         Say($"Broker: {broker.Description}.");
@@ -70,7 +70,7 @@ public sealed class BenchmarkRun(BenchSettings settings, BenchBroker broker, Otl
     /// <summary>The ceiling: the raw client alone on this broker.</summary>
     private async Task<(Figure Publish, Dictionary<ushort, Figure> Consume)> BaselineAsync()
     {
-        var publish = _report.Add($"baseline publish, {BenchSettings.ConfirmWindow} confirms outstanding", await MedianAsync("baseline publish", async () =>
+        var publish = _report.Add($"baseline publish, {settings.ConfirmWindow} confirms outstanding", await MedianAsync("baseline publish", async () =>
         {
             var rate = await _publisher.PublishAsync(settings.PublishCount, ZeroDotTask);
             await _probe.PurgeAsync();
@@ -197,6 +197,7 @@ public sealed class BenchmarkRun(BenchSettings settings, BenchBroker broker, Otl
         new Dictionary<string, string>(telemetry.ExporterEnvironment(tracing))
         {
             ["ConnectionStrings__messaging"] = broker.Uri.ToString(),
+            ["Producer__MaxPublishesInFlight"] = settings.ConfirmWindow.ToString(),
         };
 
     private async Task StopAsync(IEnumerable<ServiceProcess> workers)

@@ -6,16 +6,16 @@ namespace WorkQueues.Benchmark;
 
 /// <summary>
 /// The baseline publisher: the least a RabbitMQ.Client 7 program does to publish persistent tasks with confirms,
-/// keeping <see cref="BenchSettings.ConfirmWindow"/> confirms outstanding (no client rate limiter: see PLATFORM.md).
+/// keeping <c>window</c> confirms outstanding (no client rate limiter: see PLATFORM.md).
 /// Also fills the queue for the consume and drain runs.
 /// </summary>
-public sealed class WindowedPublisher(IConnection connection)
+public sealed class WindowedPublisher(IConnection connection, int window)
 {
     /// <summary>
     /// Publishes <paramref name="count"/> tasks made by <paramref name="text"/> (with ids from <paramref name="id"/>,
     /// new ones if not given); returns the time until the last confirm.
     /// </summary>
-    public async Task<Rate> PublishAsync(int count, Func<int, string> text, Func<int, string>? id = null, int window = BenchSettings.ConfirmWindow)
+    public async Task<Rate> PublishAsync(int count, Func<int, string> text, Func<int, string>? id = null)
     {
         await using var channel = await connection.CreateChannelAsync(
             new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));

@@ -1,6 +1,8 @@
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace WorkQueues.Benchmark;
 
@@ -68,10 +70,14 @@ public sealed class BenchReport(BenchSettings settings, MachineInfo machine)
         output.WriteLine(settings.Smoke
             ? "Smoke mode: targets are not judged."
             : $"{_targets.Count - Missed} of {_targets.Count} targets met.");
-        output.WriteLine(JsonSerializer.Serialize(
-            new BenchJson(machine, settings.Smoke, settings.Rounds, _figures, _targets),
-            BenchJsonContext.Default.BenchJson));
+        output.WriteLine(JsonSerializer.Serialize(new BenchJson(machine, settings.Smoke, settings.Rounds, _figures, _targets), JsonLine));
     }
+
+    // Names keep their ≥ and × readable in the JSON line.
+    private static readonly JsonTypeInfo<BenchJson> JsonLine = (JsonTypeInfo<BenchJson>)new JsonSerializerOptions(BenchJsonContext.Default.Options)
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    }.GetTypeInfo(typeof(BenchJson));
 
     private static string Format(double value) =>
         value >= 100 ? value.ToString("#,0", CultureInfo.InvariantCulture) : value.ToString("0.00", CultureInfo.InvariantCulture);

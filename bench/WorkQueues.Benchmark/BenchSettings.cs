@@ -38,8 +38,9 @@ public sealed record BenchSettings
     public int SingleIngestCount { get; init; } = 20_000;
     public int DrainCount { get; init; } = 40_000;
 
-    /// <summary>Tasks each Worker run drains before it is timed.</summary>
-    public int WarmUpCount { get; init; } = 30_000;
+    /// <summary>Tasks of one warm-up load, and how long a Worker run warms up before it is timed.</summary>
+    public int WarmUpCount { get; init; } = 10_000;
+    public TimeSpan WarmUp { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>One dot of the fair-dispatch tasks: shorter than the tutorial's second so the run takes seconds.</summary>
     public TimeSpan FairDispatchDot { get; init; } = TimeSpan.FromMilliseconds(200);
@@ -62,6 +63,7 @@ public sealed record BenchSettings
                         SingleIngestCount = 1_000,
                         DrainCount = 2_000,
                         WarmUpCount = 500,
+                        WarmUp = TimeSpan.Zero,
                         FairDispatchDot = TimeSpan.FromMilliseconds(20),
                     };
                     break;

@@ -146,15 +146,22 @@ public sealed class BenchmarkRun(BenchSettings settings, BenchBroker broker, Otl
     }
 
     /// <summary>
-    /// Times the drain of Workers in their steady state, as long-running ones are: a warm-up load first (their code
-    /// gets compiled and tiered up), then the queue filled at full speed while they keep consuming, and timed from the
-    /// last confirm of the fill to empty, with nothing else running.
+    /// Times the drain of Workers in their steady state, as long-running ones are: warm-up loads first, for
+    /// <see cref="BenchSettings.WarmUp"/> (until their code is compiled and tiered up; the JIT is busy for seconds after
+    /// a start), then the queue filled at full speed while they keep consuming, and timed from the last confirm of
+    /// the fill to empty, with nothing else running.
     /// </summary>
     private async Task<Rate> TimeWarmDrainAsync()
     {
         await _probe.WaitForConsumersAsync(BenchSettings.Workers, Patience);
-        await _publisher.PublishAsync(settings.WarmUpCount, ZeroDotTask);
-        await _probe.WaitForEmptyAsync(Patience);
+        var warming = System.Diagnostics.Stopwatch.StartNew();
+        do
+        {
+            await _publisher.PublishAsync(settings.WarmUpCount, ZeroDotTask);
+            await _probe.WaitForEmptyAsync(Patience);
+        }
+        while (warming.Elapsed < settings.WarmUp);
+
         var fill = _publisher.PublishAsync(settings.DrainCount, ZeroDotTask);
         return await _probe.TimeDrainAsync(BenchSettings.Workers, Patience, fill);
     }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using RabbitMQ.Client;
 using WorkQueues.AppHost.Messaging;
 
@@ -10,77 +9,24 @@ namespace WorkQueues.IntegrationTests.Infrastructure;
 /// </summary>
 public sealed class StandaloneBroker : IAsyncLifetime
 {
-    private const string UserName = "tester";
-    private readonly string _password = Guid.NewGuid().ToString("N");
-    private Process? _server;
-    private LocalRabbitMQRunFolder? _folder;
+    private LocalRabbitMQProcess? _server;
 
-    public int AmqpPort { get; } = FreePorts.Next();
+    private LocalRabbitMQProcess Server => _server ?? throw new InvalidOperationException("The standalone broker has not started.");
 
-    public string ConnectionString => $"amqp://{UserName}:{_password}@localhost:{AmqpPort}";
+    public int AmqpPort => Server.AmqpPort;
 
-    public async Task InitializeAsync()
-    {
-        var settings = new MessagingSettings();
-        _folder = LocalRabbitMQRunFolder.Create(Path.Combine(Path.GetTempPath(), "workqueues-tests"), AmqpPort);
-        await _folder.WriteConfigurationAsync(UserName, _password, FreePorts.Next(), CancellationToken.None);
+    public string ConnectionString => Server.ConnectionString;
 
-        var start = new ProcessStartInfo(settings.ServerPath) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var (key, value) in _folder.ServerEnvironment(AmqpPort, FreePorts.Next()))
-        {
-            start.Environment[key] = value;
-        }
+    public async Task InitializeAsync() =>
+        _server = await LocalRabbitMQProcess.StartAsync(Path.Combine(Path.GetTempPath(), "workqueues-tests"), "tester", TimeSpan.FromSeconds(60));
 
-        _server = Process.Start(start)!;
-        _server.OutputDataReceived += (_, _) => { };
-        _server.ErrorDataReceived += (_, _) => { };
-        _server.BeginOutputReadLine();
-        _server.BeginErrorReadLine();
-
-        await Eventually.HoldsAsync(CanConnectAsync, TimeSpan.FromSeconds(60), $"the standalone broker on port {AmqpPort}");
-    }
-
-    public Task<IConnection> ConnectAsync() => new ConnectionFactory { Uri = new Uri(ConnectionString) }.CreateConnectionAsync();
-
-    private async Task<bool> CanConnectAsync()
-    {
-        if (_server!.HasExited)
-        {
-            throw new InvalidOperationException($"rabbitmq-server exited with code {_server.ExitCode}.");
-        }
-
-        try
-        {
-            await using var connection = await ConnectAsync();
-            return true;
-        }
-        catch (RabbitMQ.Client.Exceptions.BrokerUnreachableException)
-        {
-            return false;
-        }
-    }
+    public Task<IConnection> ConnectAsync() => new ConnectionFactory { Uri = Server.Uri }.CreateConnectionAsync();
 
     public async Task DisposeAsync()
     {
-        if (_server is { HasExited: false })
+        if (_server is not null)
         {
-            // SIGTERM lets the server's own script stop the node cleanly.
-            Process.Start("kill", ["-TERM", _server.Id.ToString()])?.WaitForExit();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            try
-            {
-                await _server.WaitForExitAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                _server.Kill(entireProcessTree: true);
-            }
-        }
-
-        _server?.Dispose();
-        if (_folder is not null && Directory.Exists(_folder.Path))
-        {
-            Directory.Delete(_folder.Path, recursive: true);
+            await _server.DisposeAsync();
         }
     }
 }

@@ -19,10 +19,17 @@ public sealed class BenchReport(BenchSettings settings, MachineInfo machine)
         return figure;
     }
 
-    /// <summary>A target on the ratio of two figures of this run; skipped when a part of the run was left out.</summary>
-    public void AtLeast(string name, Figure? measured, Figure? baseline, double ratio) => AddRatio(name, measured, baseline, ">=", ratio);
+    /// <summary>A target on a ratio measured in this run.</summary>
+    public void AtLeast(string name, double ratio, double target, string of) => _targets.Add(new TargetCheck(name, ratio, ">=", target, of));
 
-    public void AtMost(string name, Figure? measured, Figure? baseline, double ratio) => AddRatio(name, measured, baseline, "<=", ratio);
+    /// <summary>A target on the ratio of two figures of this run; skipped when a part of the run was left out.</summary>
+    public void AtMost(string name, Figure? measured, Figure? baseline, double ratio)
+    {
+        if (measured is not null && baseline is not null)
+        {
+            _targets.Add(new TargetCheck(name, measured.Value / baseline.Value, "<=", ratio, $"{measured.Name} / {baseline.Name}"));
+        }
+    }
 
     /// <summary>A target on one figure itself (memory).</summary>
     public void AtMost(string name, Figure? measured, double limit)
@@ -30,14 +37,6 @@ public sealed class BenchReport(BenchSettings settings, MachineInfo machine)
         if (measured is not null)
         {
             _targets.Add(new TargetCheck(name, measured.Value, "<=", limit, $"{measured.Name}, {measured.Unit}"));
-        }
-    }
-
-    private void AddRatio(string name, Figure? measured, Figure? baseline, string comparison, double ratio)
-    {
-        if (measured is not null && baseline is not null)
-        {
-            _targets.Add(new TargetCheck(name, measured.Value / baseline.Value, comparison, ratio, $"{measured.Name} / {baseline.Name}"));
         }
     }
 

@@ -27,8 +27,6 @@ public sealed class BenchmarkRun(BenchSettings settings, BenchBroker broker, Otl
         await _probe.PurgeAsync();
         Say($"Broker: {broker.Description}.");
 
-        var (basePublish, baseConsume) = settings.Runs("baseline") ? await BaselineAsync() : default;
-
         // The Producer, as deployed: tracing on, exporting to an OTLP endpoint. It runs through the Worker runs too,
         // taking the task events as it would.
         await using var producer = ServiceProcess.Start(ProducerProject, "producer", ServiceEnvironment(tracing: true));
@@ -36,10 +34,47 @@ public sealed class BenchmarkRun(BenchSettings settings, BenchBroker broker, Otl
         await client.WaitUntilAcceptingAsync(producer, Patience);
         _report.Add("Producer: start to first task accepted", producer.SinceStart.Elapsed.TotalSeconds, "s");
         await _probe.PurgeAsync();
+        if (settings.Runs("drain"))
+        {
+            await FirstTaskAsync();
+        }
 
-        var (batch, single) = settings.Runs("ingest") ? await IngestAsync(client) : default;
-        producer.EnsureRunning();
-        var drains = settings.Runs("drain") ? await DrainAsync() : null;
+        // Each round measures the raw client right before what is compared with it, and every target is the median of
+        // the rounds' own ratios: the machine's drift over minutes then hits both sides of a ratio alike.
+        var series = new Dictionary<string, List<Rate>>();
+        void Record(string name, Rate rate) => (series.TryGetValue(name, out var list) ? list : series[name] = []).Add(rate);
+        for (var round = 1; round <= settings.Rounds; round++)
+        {
+            if (settings.Runs("ingest"))
+            {
+                Say($"round {round}: baseline publish, batch ingest, single-POST ingest");
+                Record(Publish, await BaselinePublishAsync());
+                Record(Batch, await client.PostBatchesAsync(settings.BatchIngestCount, BenchSettings.BatchSize, BenchSettings.BatchClients, ZeroDotTask));
+                await _probe.PurgeAsync();
+                Record(Single, await client.PostEachAsync(settings.SingleIngestCount, BenchSettings.HttpClients, ZeroDotTask));
+                await _probe.PurgeAsync();
+                producer.EnsureRunning();
+            }
+
+            if (settings.Runs("drain"))
+            {
+                foreach (var prefetch in Prefetches)
+                {
+                    Say($"round {round}: baseline consume at prefetch {prefetch}, Workers at Concurrency {prefetch} with tracing on and off");
+                    Record(Consume(prefetch), await BaselineConsumeAsync(prefetch));
+                    foreach (var tracing in new[] { true, false })
+                    {
+                        Record(Drain(prefetch, tracing), await WorkerDrainAsync(prefetch, tracing));
+                    }
+                }
+            }
+        }
+
+        foreach (var (name, rates) in series)
+        {
+            _report.Add(name, Rate.Median(rates), name.StartsWith("baseline", StringComparison.Ordinal) ? "msg/s" : "tasks/s");
+        }
+
         var (makespan, ideal) = settings.Runs("fair") ? await FairDispatchAsync() : default;
 
         var producerPeak = _report.Add("Producer peak RSS", ToMegabytes(producer.PeakRssBytes), "MB");
@@ -49,16 +84,24 @@ public sealed class BenchmarkRun(BenchSettings settings, BenchBroker broker, Otl
             _report.Add($"telemetry exported to the OTLP sink: {signal}", ToMegabytes(bytes), "MB");
         }
 
-        _report.AtLeast("ingest, batch ≥ 0.9× baseline publish", batch, basePublish, 0.9);
-        _report.AtLeast("ingest, single POSTs ≥ 0.5× baseline publish", single, basePublish, 0.5);
+        void AtLeast(string name, string measured, string baseline, double target)
+        {
+            if (series.ContainsKey(measured) && series.ContainsKey(baseline))
+            {
+                _report.AtLeast(name, Rate.MedianRatio(series[measured], series[baseline]), target, $"{measured} / {baseline}, median of the rounds' ratios");
+            }
+        }
+
+        AtLeast("ingest, batch ≥ 0.9× baseline publish", Batch, Publish, 0.9);
+        AtLeast("ingest, single POSTs ≥ 0.5× baseline publish", Single, Publish, 0.5);
         foreach (var prefetch in Prefetches)
         {
-            _report.AtLeast($"drain ≥ 0.85× baseline consume, prefetch {prefetch}", drains?[(prefetch, true)], baseConsume?[prefetch], 0.85);
+            AtLeast($"drain ≥ 0.85× baseline consume, prefetch {prefetch}", Drain(prefetch, true), Consume(prefetch), 0.85);
         }
 
         foreach (var prefetch in Prefetches)
         {
-            _report.AtLeast($"tracing on / off ≥ 0.9, Concurrency {prefetch}", drains?[(prefetch, true)], drains?[(prefetch, false)], 0.9);
+            AtLeast($"tracing on / off ≥ 0.9, Concurrency {prefetch}", Drain(prefetch, true), Drain(prefetch, false), 0.9);
         }
 
         _report.AtMost("fair-dispatch makespan ≤ 1.05× ideal", makespan, ideal, 1.05);
@@ -67,51 +110,37 @@ public sealed class BenchmarkRun(BenchSettings settings, BenchBroker broker, Otl
         return _report;
     }
 
-    /// <summary>The ceiling: the raw client alone on this broker.</summary>
-    private async Task<(Figure Publish, Dictionary<ushort, Figure> Consume)> BaselineAsync()
+    private string Publish => $"baseline publish, {settings.ConfirmWindow} confirms outstanding";
+
+    private static string Batch => $"ingest POST /tasks/batch ({BenchSettings.BatchSize}/request, {BenchSettings.BatchClients} clients)";
+
+    private static string Single => $"ingest POST /tasks ({BenchSettings.HttpClients} keep-alive clients)";
+
+    private static string Consume(ushort prefetch) => $"baseline consume, {BenchSettings.Workers} consumers, prefetch {prefetch}";
+
+    private static string Drain(ushort prefetch, bool tracing) =>
+        $"drain, {BenchSettings.Workers} Workers, Concurrency {prefetch}, tracing {(tracing ? "on" : "off")}";
+
+    /// <summary>The raw client's publish ceiling on this broker.</summary>
+    private async Task<Rate> BaselinePublishAsync()
     {
-        var publish = _report.Add($"baseline publish, {settings.ConfirmWindow} confirms outstanding", await MedianAsync("baseline publish", async () =>
-        {
-            var rate = await _publisher.PublishAsync(settings.PublishCount, ZeroDotTask);
-            await _probe.PurgeAsync();
-            return rate;
-        }), "msg/s");
-
-        var consume = new Dictionary<ushort, Figure>();
-        foreach (var prefetch in Prefetches)
-        {
-            consume[prefetch] = _report.Add($"baseline consume, {BenchSettings.Workers} consumers, prefetch {prefetch}", await MedianAsync($"baseline consume prefetch {prefetch}", async () =>
-            {
-                await _publisher.PublishAsync(settings.ConsumeCount, ZeroDotTask);
-                await using var consumers = await BaselineConsumers.StartAsync(broker, BenchSettings.Workers, prefetch);
-                var rate = await _probe.TimeDrainAsync(BenchSettings.Workers, Patience);
-                await _probe.PurgeAsync();
-                return rate;
-            }), "msg/s");
-        }
-
-        return (publish, consume);
+        var rate = await _publisher.PublishAsync(settings.PublishCount, ZeroDotTask);
+        await _probe.PurgeAsync();
+        return rate;
     }
 
-    private async Task<(Figure Batch, Figure Single)> IngestAsync(ProducerClient client)
+    /// <summary>The raw client's consume ceiling: a pre-filled queue drained by the baseline consumers.</summary>
+    private async Task<Rate> BaselineConsumeAsync(ushort prefetch)
     {
-        var batch = _report.Add($"ingest POST /tasks/batch ({BenchSettings.BatchSize}/request, {BenchSettings.BatchClients} clients)", await MedianAsync("ingest batch", async () =>
-        {
-            var rate = await client.PostBatchesAsync(settings.BatchIngestCount, BenchSettings.BatchSize, BenchSettings.BatchClients, ZeroDotTask);
-            await _probe.PurgeAsync();
-            return rate;
-        }), "tasks/s");
-        var single = _report.Add($"ingest POST /tasks ({BenchSettings.HttpClients} keep-alive clients)", await MedianAsync("ingest single", async () =>
-        {
-            var rate = await client.PostEachAsync(settings.SingleIngestCount, BenchSettings.HttpClients, ZeroDotTask);
-            await _probe.PurgeAsync();
-            return rate;
-        }), "tasks/s");
-        return (batch, single);
+        await _publisher.PublishAsync(settings.ConsumeCount, ZeroDotTask);
+        await using var consumers = await BaselineConsumers.StartAsync(broker, BenchSettings.Workers, prefetch);
+        var rate = await _probe.TimeDrainAsync(BenchSettings.Workers, Patience);
+        await _probe.PurgeAsync();
+        return rate;
     }
 
-    /// <summary>A Worker's cold start, then zero-dot tasks through the Worker replicas.</summary>
-    private async Task<Dictionary<(ushort Prefetch, bool Tracing), Figure>> DrainAsync()
+    /// <summary>A Worker's cold start: from launching the process to its first task done.</summary>
+    private async Task FirstTaskAsync()
     {
         var firstId = Guid.NewGuid().ToString("N");
         await _publisher.PublishAsync(1, _ => "first task", _ => firstId);
@@ -120,29 +149,16 @@ public sealed class BenchmarkRun(BenchSettings settings, BenchBroker broker, Otl
         _report.Add("Worker: start to first task done", firstWorker.SinceStart.Elapsed.TotalSeconds, "s");
         _report.Add("Worker RSS after its first task", ToMegabytes(firstWorker.RssBytes), "MB");
         await StopAsync([firstWorker]);
+    }
 
-        // Rounds interleave tracing on and off so drift on the machine hits both.
-        var drains = new Dictionary<(ushort Prefetch, bool Tracing), List<Rate>>();
-        for (var round = 0; round < settings.Rounds; round++)
-        {
-            foreach (var prefetch in Prefetches)
-            {
-                foreach (var tracing in new[] { true, false })
-                {
-                    Say($"drain Concurrency {prefetch}, tracing {(tracing ? "on" : "off")}, round {round + 1}");
-                    var workers = Enumerable.Range(0, BenchSettings.Workers).Select(w => StartWorker(w, prefetch, tracing)).ToArray();
-                    var rate = await TimeWarmDrainAsync();
-                    await StopAsync(workers);
-                    await _probe.PurgeAsync();
-                    drains.TryAdd((prefetch, tracing), []);
-                    drains[(prefetch, tracing)].Add(rate);
-                }
-            }
-        }
-
-        return drains.ToDictionary(
-            d => d.Key,
-            d => _report.Add($"drain, {BenchSettings.Workers} Workers, Concurrency {d.Key.Prefetch}, tracing {(d.Key.Tracing ? "on" : "off")}", Rate.Median(d.Value), "tasks/s"));
+    /// <summary>Zero-dot tasks through the Worker replicas, timed warm.</summary>
+    private async Task<Rate> WorkerDrainAsync(ushort prefetch, bool tracing)
+    {
+        var workers = Enumerable.Range(0, BenchSettings.Workers).Select(w => StartWorker(w, prefetch, tracing)).ToArray();
+        var rate = await TimeWarmDrainAsync();
+        await StopAsync(workers);
+        await _probe.PurgeAsync();
+        return rate;
     }
 
     /// <summary>
@@ -215,18 +231,6 @@ public sealed class BenchmarkRun(BenchSettings settings, BenchBroker broker, Otl
             _workerPeaks.Add(worker.PeakRssBytes);
             await worker.DisposeAsync();
         }
-    }
-
-    private async Task<double> MedianAsync(string what, Func<Task<Rate>> measure)
-    {
-        var rates = new List<Rate>();
-        for (var round = 0; round < settings.Rounds; round++)
-        {
-            Say($"{what}, round {round + 1}");
-            rates.Add(await measure());
-        }
-
-        return Rate.Median(rates);
     }
 
     private void Say(string line) => progress.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] {line}");

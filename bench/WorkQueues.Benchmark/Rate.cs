@@ -7,6 +7,10 @@ public readonly record struct Rate(double Count, TimeSpan Elapsed)
 
     public static Rate From(int count, TimeSpan elapsed) => new(count, elapsed);
 
+    /// <summary>The median of the ratios of paired runs: <paramref name="measured"/>[i] over <paramref name="baseline"/>[i].</summary>
+    public static double MedianRatio(IReadOnlyList<Rate> measured, IReadOnlyList<Rate> baseline) =>
+        Median(measured.Zip(baseline, (m, b) => new Rate(b.PerSecond > 0 ? m.PerSecond / b.PerSecond : 0, TimeSpan.FromSeconds(1))));
+
     /// <summary>The median rate of repeated runs.</summary>
     public static double Median(IEnumerable<Rate> rates)
     {

@@ -24,6 +24,12 @@ public sealed record MessagingSettings
     /// <summary>Where the local broker's per-run folders live.</summary>
     public string DataRoot { get; init; } = Path.Combine(Path.GetTempPath(), "workqueues");
 
+    /// <summary>
+    /// The broker image on the container path, in full (<c>registry/image:tag</c>), for a mirror or a locally built
+    /// image; unset, Aspire's own <c>rabbitmq:*-management</c> from Docker Hub.
+    /// </summary>
+    public string? ContainerImage { get; init; }
+
     /// <summary>The container runtime to ask on the auto path; Aspire's own setting when given.</summary>
     public string? ContainerRuntime { get; init; }
 

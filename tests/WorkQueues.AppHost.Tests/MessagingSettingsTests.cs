@@ -17,6 +17,7 @@ public class MessagingSettingsTests
         Assert.Equal(5672, settings.AmqpPort);
         Assert.Equal(15672, settings.ManagementPort);
         Assert.Equal("docker", settings.ContainerRuntime);
+        Assert.Null(settings.ContainerImage);
     }
 
     [Fact]
@@ -26,11 +27,13 @@ public class MessagingSettingsTests
         {
             ["Messaging:Broker"] = "local",
             ["Messaging:AmqpPort"] = "5999",
+            ["Messaging:ContainerImage"] = "localhost/rabbitmq-local:3.10",
             ["ASPIRE_CONTAINER_RUNTIME"] = "podman",
         });
 
         Assert.Equal(BrokerKind.Local, settings.Broker);
         Assert.Equal(5999, settings.AmqpPort);
         Assert.Equal("podman", settings.ContainerRuntime);
+        Assert.Equal("localhost/rabbitmq-local:3.10", settings.ContainerImage);
     }
 }

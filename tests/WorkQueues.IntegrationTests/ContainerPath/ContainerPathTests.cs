@@ -128,7 +128,7 @@ public sealed class ContainerPathTests(ContainerPathFixture fixture)
             new Dictionary<string, string>
             {
                 ["ASPIRE_CONTAINER_RUNTIME"] = "podman",
-                ["WORKQUEUES_AMQP_PORT"] = fixture.AmqpPort.ToString(),
+                ["WORKQUEUES_AMQP_PORT"] = fixture.App.BrokerUri.Port.ToString(),
                 ["WORKQUEUES_BROKER_CONTAINER"] = await fixture.ContainerAsync(),
             });
 
@@ -144,7 +144,7 @@ public sealed class ContainerPathTests(ContainerPathFixture fixture)
         Skip.If(fixture.SkipReason is not null, fixture.SkipReason);
 
         using var overview = await fixture.Management.GetAsync("/api/overview");
-        using var guest = new BrokerManagementClient(new Uri($"http://127.0.0.1:{fixture.ManagementPort}"), "guest", "guest");
+        using var guest = new BrokerManagementClient(fixture.ManagementUri, "guest", "guest");
         using var refused = await guest.GetAsync("/api/overview");
 
         Assert.Equal(HttpStatusCode.OK, overview.StatusCode);

@@ -26,9 +26,8 @@ public sealed class ContainerPathFixture : IAsyncLifetime
 
     public WorkQueuesApp App => _app ?? throw new InvalidOperationException(SkipReason ?? "Not started.");
 
-    public int AmqpPort { get; private set; }
-
-    public int ManagementPort { get; private set; }
+    /// <summary>The management API, through Aspire's proxy (whose ports Aspire.Hosting.Testing randomises).</summary>
+    public Uri ManagementUri { get; private set; } = null!;
 
     public BrokerManagementClient Management { get; private set; } = null!;
 
@@ -76,17 +75,14 @@ public sealed class ContainerPathFixture : IAsyncLifetime
 
     private async Task StartAsync()
     {
-        AmqpPort = FreePorts.Next();
-        ManagementPort = FreePorts.Next();
         _app = await WorkQueuesApp.StartAsync(
             UseFixtureVolume,
             "ASPIRE_CONTAINER_RUNTIME=podman",
             "Messaging:Broker=auto",
             $"Messaging:ContainerImage={Image}",
-            $"Messaging:AmqpPort={AmqpPort}",
-            $"Messaging:ManagementPort={ManagementPort}",
             $"Parameters:messaging-password={_password}");
-        Management = new BrokerManagementClient(new Uri($"http://127.0.0.1:{ManagementPort}"), App.UserName, App.Password);
+        ManagementUri = App.App.GetEndpoint("messaging", "management");
+        Management = new BrokerManagementClient(ManagementUri, App.UserName, App.Password);
 
         // Both replicas consume before any test publishes, so fair dispatch has two workers to share among.
         await WaitForTaskQueueAsync(queue => queue.ConsumerCount == 2, "both workers to consume");

@@ -36,4 +36,13 @@ public class MessagingSettingsTests
         Assert.Equal("podman", settings.ContainerRuntime);
         Assert.Equal("localhost/rabbitmq-local:3.10", settings.ContainerImage);
     }
+
+    [Fact]
+    public void The_runtime_is_read_in_the_order_aspire_reads_it()
+    {
+        Assert.Equal("podman", From(new() { ["DcpPublisher:ContainerRuntime"] = "podman", ["ASPIRE_CONTAINER_RUNTIME"] = "docker" }).ContainerRuntime);
+        Assert.Equal("podman", From(new() { ["ASPIRE_CONTAINER_RUNTIME"] = "podman", ["DOTNET_ASPIRE_CONTAINER_RUNTIME"] = "docker" }).ContainerRuntime);
+        Assert.Equal("podman", From(new() { ["DOTNET_ASPIRE_CONTAINER_RUNTIME"] = "podman" }).ContainerRuntime);
+        Assert.Equal("podman", From(new() { ["ASPIRE_CONTAINER_RUNTIME"] = "podman", ["Messaging:ContainerRuntime"] = "docker" }).ContainerRuntime);
+    }
 }

@@ -33,6 +33,14 @@ public class ContainerRabbitMQBuilderExtensionsTests
     }
 
     [Fact]
+    public void An_image_without_a_registry_is_left_to_the_runtimes_default_registry()
+    {
+        var image = ImageOf(new MessagingSettings { ContainerImage = "rabbitmq:4.3-management" });
+
+        Assert.Equal((null, "rabbitmq", "4.3-management"), (image.Registry, image.Image, image.Tag));
+    }
+
+    [Fact]
     public void A_configured_digest_pins_the_image()
     {
         var digest = new string('b', 64);

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
+using WorkQueues.Tasks;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -15,9 +16,6 @@ namespace Microsoft.Extensions.Hosting;
 /// </summary>
 public static class Extensions
 {
-    /// <summary>The name of the activity source and meter of WorkQueues' own telemetry.</summary>
-    public const string TelemetryName = "WorkQueues";
-
     private const string HealthEndpointPath = "/health";
     private const string AlivenessEndpointPath = "/alive";
 
@@ -49,9 +47,9 @@ public static class Extensions
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddMeter(TelemetryName))
+                .AddMeter(TaskTelemetry.Name))
             .WithTracing(tracing => tracing
-                .AddSource(builder.Environment.ApplicationName, TelemetryName, "RabbitMQ.Client.*")
+                .AddSource(builder.Environment.ApplicationName, TaskTelemetry.Name, "RabbitMQ.Client.*")
                 .AddAspNetCoreInstrumentation(aspnet =>
                     // Probes every few seconds would bury the traces people came for.
                     aspnet.Filter = context => !IsHealthEndpoint(context.Request.Path))

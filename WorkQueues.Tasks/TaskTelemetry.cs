@@ -9,7 +9,7 @@ namespace WorkQueues.Tasks;
 /// </summary>
 public static class TaskTelemetry
 {
-    /// <summary>The activity source and meter name (ServiceDefaults listens to it).</summary>
+    /// <summary>The activity source and meter name: the one constant ServiceDefaults listens to and the services report on.</summary>
     public const string Name = "WorkQueues";
 
     public static readonly ActivitySource Source = new(Name);

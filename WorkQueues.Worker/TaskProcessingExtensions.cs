@@ -1,11 +1,19 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using WorkQueues.Tasks;
+using WorkQueues.Worker.Consuming;
+using WorkQueues.Worker.Events;
+using WorkQueues.Worker.Handlers;
+using WorkQueues.Worker.Telemetry;
 
 namespace WorkQueues.Worker;
 
 public static class TaskProcessingExtensions
 {
-    /// <summary>The broker connection, the task rules and the consumer that does the work.</summary>
-    public static IHostApplicationBuilder AddTaskProcessing(this IHostApplicationBuilder builder)
+    /// <summary>
+    /// The broker connection, the task rules and the consumer that does the work, with the tutorial's
+    /// <see cref="DotsTaskHandler"/> as the work unless a handler is given (<see cref="TaskProcessingBuilder.WithTaskHandler{THandler}"/>).
+    /// </summary>
+    public static TaskProcessingBuilder AddTaskProcessing(this IHostApplicationBuilder builder)
     {
         builder.AddRabbitMQClient("messaging");
 
@@ -18,15 +26,18 @@ public static class TaskProcessingExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<DotsWorkload>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddScoped<ITaskHandler, DotsTaskHandler>();
         builder.Services.AddSingleton<FailedTaskRouter>();
+        builder.Services.AddSingleton<IFailedTaskRouter>(services => services.GetRequiredService<FailedTaskRouter>());
         builder.Services.AddSingleton<QueueDepthSampler>();
         builder.Services.AddHostedService(services => services.GetRequiredService<QueueDepthSampler>());
         builder.Services.AddSingleton<WorkerMetrics>();
         builder.Services.AddSingleton<TaskEventPublisher>();
+        builder.Services.AddSingleton<ITaskEventSink>(services => services.GetRequiredService<TaskEventPublisher>());
         builder.Services.AddHostedService(services => services.GetRequiredService<TaskEventPublisher>());
+        builder.Services.AddSingleton<TaskProcessor>();
         builder.Services.AddHostedService<TaskConsumer>();
-        return builder;
+        return new TaskProcessingBuilder(builder.Services);
     }
 }

@@ -1,8 +1,9 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging.Abstractions;
 using WorkQueues.Tasks;
+using WorkQueues.Worker.Telemetry;
 
-namespace WorkQueues.Worker.Tests;
+namespace WorkQueues.Worker.Tests.Telemetry;
 
 public class WorkerMetricsTests
 {
@@ -26,9 +27,9 @@ public class WorkerMetricsTests
 
         var metrics = new WorkerMetrics(new QueueDepthSampler(connection: null!, NullLogger<QueueDepthSampler>.Instance));
         metrics.Started(redelivered: true);
-        metrics.Settled("completed", TimeSpan.FromSeconds(2));
+        metrics.Settled(TaskOutcome.Completed, TimeSpan.FromSeconds(2));
         metrics.Started(redelivered: false);
-        metrics.Settled("dead_lettered", TimeSpan.FromSeconds(1));
+        metrics.Settled(TaskOutcome.DeadLettered, TimeSpan.FromSeconds(1));
         listener.RecordObservableInstruments();
 
         Assert.Contains(seen, m => m.Instrument == "workqueues.tasks.completed" && m.Value == 1);

@@ -1,7 +1,7 @@
 using RabbitMQ.Client;
 using WorkQueues.Tasks;
 
-namespace WorkQueues.Worker;
+namespace WorkQueues.Worker.Telemetry;
 
 /// <summary>
 /// Reads task_queue's depth and consumer count every few seconds, so the gauges cost a scrape nothing and the

@@ -1,6 +1,6 @@
 using WorkQueues.Tasks;
 
-namespace WorkQueues.Worker;
+namespace WorkQueues.Worker.Events;
 
 /// <summary>
 /// The events of one message: the latest of each task, in the order tasks first appeared. A task that started and

@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
 using WorkQueues.Tasks;
 
-namespace WorkQueues.Worker;
+namespace WorkQueues.Worker.Telemetry;
 
 /// <summary>The Worker's instruments on the <c>WorkQueues</c> meter.</summary>
 public sealed class WorkerMetrics
@@ -29,17 +29,16 @@ public sealed class WorkerMetrics
         }
     }
 
-    /// <param name="outcome"><c>completed</c>, <c>retried</c>, <c>dead_lettered</c> or <c>requeued</c>.</param>
-    public void Settled(string outcome, TimeSpan elapsed)
+    public void Settled(TaskOutcome outcome, TimeSpan elapsed)
     {
-        var tag = new KeyValuePair<string, object?>("workqueues.task.outcome", outcome);
+        var tag = new KeyValuePair<string, object?>("workqueues.task.outcome", outcome.ToTagValue());
         _inFlight.Add(-1, Queue);
         _duration.Record(elapsed.TotalSeconds, Queue, tag);
-        if (outcome == "completed")
+        if (outcome == TaskOutcome.Completed)
         {
             _completed.Add(1, Queue);
         }
-        else if (outcome is "retried" or "dead_lettered")
+        else if (outcome.IsFailure())
         {
             _failed.Add(1, Queue, tag);
         }

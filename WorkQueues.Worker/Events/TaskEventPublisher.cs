@@ -2,7 +2,7 @@ using System.Threading.Channels;
 using RabbitMQ.Client;
 using WorkQueues.Tasks;
 
-namespace WorkQueues.Worker;
+namespace WorkQueues.Worker.Events;
 
 /// <summary>
 /// Sends task events to <c>task_events</c> off the work path: <see cref="Report"/> only enqueues. Events are sent in
@@ -10,7 +10,7 @@ namespace WorkQueues.Worker;
 /// worker doing thousands of tasks a second adds a handful of messages, not two per task. When the buffer is full the
 /// oldest event is dropped; a lost event never loses or delays a task. Events are not confirmed.
 /// </summary>
-public sealed partial class TaskEventPublisher(IConnection connection, ILogger<TaskEventPublisher> logger) : BackgroundService
+public sealed partial class TaskEventPublisher(IConnection connection, ILogger<TaskEventPublisher> logger) : BackgroundService, ITaskEventSink
 {
     /// <summary>How long events wait to travel together: short enough for a live view, long enough to batch.</summary>
     public static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(100);

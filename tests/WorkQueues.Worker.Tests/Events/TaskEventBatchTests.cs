@@ -1,6 +1,7 @@
 using WorkQueues.Tasks;
+using WorkQueues.Worker.Events;
 
-namespace WorkQueues.Worker.Tests;
+namespace WorkQueues.Worker.Tests.Events;
 
 public class TaskEventBatchTests
 {

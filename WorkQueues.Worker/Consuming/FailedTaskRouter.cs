@@ -1,0 +1,60 @@
+using System.Text;
+using Microsoft.Extensions.Options;
+using RabbitMQ.Client;
+using WorkQueues.Tasks;
+
+namespace WorkQueues.Worker.Consuming;
+
+/// <summary>
+/// Sends a task whose attempt failed on to its next attempt, through a delay queue, or after the last one to
+/// <c>task_queue.dead</c>. Each copy is confirmed by the broker before the caller acks the original, so a crash in
+/// between can duplicate a task but never lose it.
+/// </summary>
+public sealed class FailedTaskRouter(IConnection connection, IOptions<WorkerOptions> options, TimeProvider time) : IFailedTaskRouter, IAsyncDisposable
+{
+    private readonly ConfirmedChannel _channel = new(connection);
+
+    /// <summary>Declares the delay queues and the dead-letter queue.</summary>
+    public async Task DeclareTopologyAsync(CancellationToken cancellationToken)
+    {
+        var channel = await _channel.GetAsync(cancellationToken);
+        for (var attempt = 2; attempt <= options.Value.MaxAttempts; attempt++)
+        {
+            await channel.DeclareRetryQueueAsync(attempt, options.Value.RetryDelay, cancellationToken);
+        }
+
+        await channel.DeclareDeadLetterQueueAsync(cancellationToken);
+    }
+
+    public async Task RetryAsync(TaskDelivery delivery, string error, CancellationToken cancellationToken)
+    {
+        var next = delivery.Attempt + 1;
+        var headers = CopyHeaders(delivery);
+        headers[TaskQueueTopology.AttemptHeader] = next;
+        headers[TaskQueueTopology.LastErrorHeader] = Truncate(error);
+        await PublishAsync(TaskQueueTopology.RetryQueueName(next, options.Value.RetryDelay), delivery, headers, cancellationToken);
+    }
+
+    public async Task DeadLetterAsync(TaskDelivery delivery, string reason, CancellationToken cancellationToken)
+    {
+        var headers = CopyHeaders(delivery);
+        headers[TaskQueueTopology.AttemptHeader] = delivery.Attempt;
+        headers[TaskQueueTopology.DeadReasonHeader] = Truncate(reason);
+        headers[TaskQueueTopology.DeadAtHeader] = time.GetUtcNow().ToString("O");
+        await PublishAsync(TaskQueueTopology.DeadLetterQueueName, delivery, headers, cancellationToken);
+    }
+
+    private async Task PublishAsync(string queue, TaskDelivery delivery, Dictionary<string, object?> headers, CancellationToken cancellationToken)
+    {
+        var properties = TaskMessage.CopyProperties(delivery.Properties, headers);
+        var channel = await _channel.GetAsync(cancellationToken);
+        await channel.BasicPublishAsync(string.Empty, queue, mandatory: true, properties, delivery.Body, cancellationToken);
+    }
+
+    private static Dictionary<string, object?> CopyHeaders(TaskDelivery delivery) =>
+        delivery.Properties.Headers is { } headers ? new Dictionary<string, object?>(headers) : [];
+
+    private static byte[] Truncate(string text) => Encoding.UTF8.GetBytes(text.Length > 500 ? text[..500] : text);
+
+    public ValueTask DisposeAsync() => _channel.DisposeAsync();
+}

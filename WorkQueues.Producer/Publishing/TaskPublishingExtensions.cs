@@ -1,6 +1,6 @@
 using WorkQueues.Tasks;
 
-namespace WorkQueues.Producer;
+namespace WorkQueues.Producer.Publishing;
 
 public static class TaskPublishingExtensions
 {
@@ -20,7 +20,6 @@ public static class TaskPublishingExtensions
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ProducerMetrics>();
-        builder.Services.AddSingleton<TaskBoard>();
         builder.Services.AddSingleton<TaskPublisher>();
         builder.Services.AddProblemDetails();
         return builder;

@@ -3,9 +3,10 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+using WorkQueues.Producer.Publishing;
 using WorkQueues.Tasks;
 
-namespace WorkQueues.Producer;
+namespace WorkQueues.Producer.Api;
 
 /// <summary>The HTTP API that accepts tasks. Every 202 means the broker confirmed the persistent message.</summary>
 public static class TasksApi
@@ -19,7 +20,7 @@ public static class TasksApi
     }
 
     /// <summary><c>POST /tasks</c>: the body is the task text, <c>text/plain</c> in UTF-8.</summary>
-    internal static async Task<Results<Accepted<TaskAccepted>, ProblemHttpResult>> PostTaskAsync(
+    internal static async Task<Results<Accepted<PublishedTask>, ProblemHttpResult>> PostTaskAsync(
         HttpContext context, TaskPublisher publisher, IOptions<TaskOptions> limits, CancellationToken cancellationToken)
     {
         if (!IsContentType(context.Request, MediaTypeNames.Text.Plain, allowMissing: true))
@@ -39,7 +40,7 @@ public static class TasksApi
         try
         {
             var published = await publisher.PublishAsync(validation.Task.Value, cancellationToken);
-            return TypedResults.Accepted($"/tasks/{published.Id}", new TaskAccepted(published.Id, published.Dots));
+            return TypedResults.Accepted($"/tasks/{published.Id}", published);
         }
         catch (TaskPublishException ex)
         {
@@ -48,7 +49,7 @@ public static class TasksApi
     }
 
     /// <summary><c>POST /tasks/batch</c>: a JSON array of task strings, published with their confirms outstanding together.</summary>
-    internal static async Task<Results<Accepted<TaskAccepted[]>, ProblemHttpResult, ValidationProblem>> PostBatchAsync(
+    internal static async Task<Results<Accepted<IReadOnlyList<PublishedTask>>, ProblemHttpResult, ValidationProblem>> PostBatchAsync(
         HttpContext context,
         TaskPublisher publisher,
         IOptions<TaskOptions> limits,
@@ -104,7 +105,7 @@ public static class TasksApi
         try
         {
             var published = await publisher.PublishManyAsync(tasks, cancellationToken);
-            return TypedResults.Accepted((string?)null, published.Select(p => new TaskAccepted(p.Id, p.Dots)).ToArray());
+            return TypedResults.Accepted((string?)null, published);
         }
         catch (TaskPublishException ex)
         {

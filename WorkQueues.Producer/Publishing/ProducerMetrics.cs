@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
 using WorkQueues.Tasks;
 
-namespace WorkQueues.Producer;
+namespace WorkQueues.Producer.Publishing;
 
 /// <summary>The Producer's instruments on the <c>WorkQueues</c> meter.</summary>
 public sealed class ProducerMetrics

@@ -1,68 +1,78 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
+using WorkQueues.Producer.Publishing;
 using WorkQueues.Tasks;
 
-namespace WorkQueues.Producer;
+namespace WorkQueues.Producer.Status;
 
 /// <summary>
 /// A bounded, in-memory view of recent tasks, fed by this Producer's publishes and by every worker's events. At
 /// <see cref="ProducerOptions.TrackedTasks"/> the oldest task is forgotten (its work is not affected). A restart
 /// empties the view, never the queue.
 /// </summary>
-public sealed class TaskBoard(IOptions<ProducerOptions> options, TimeProvider time)
+public sealed class TaskBoard(IOptions<ProducerOptions> options, TimeProvider time) : ITaskPublishObserver
 {
-    private readonly ConcurrentDictionary<string, TaskStatus> _tasks = new();
+    private readonly ConcurrentDictionary<string, TrackedTask> _tasks = new();
     private readonly ConcurrentQueue<string> _order = new();
-    private readonly ConcurrentDictionary<Channel<TaskStatus>, byte> _watchers = new();
+    private readonly ConcurrentDictionary<Channel<TrackedTask>, byte> _watchers = new();
 
     // ConcurrentDictionary.Count takes every lock of the dictionary: far too dear once per publish.
     private int _count;
 
-    public TaskStatus? Find(string id) => _tasks.GetValueOrDefault(id);
+    public TrackedTask? Find(string id) => _tasks.GetValueOrDefault(id);
 
     /// <summary>The newest tasks first, optionally in one state.</summary>
-    public IReadOnlyList<TaskStatus> List(string? state, int limit) =>
+    public IReadOnlyList<TrackedTask> List(TaskState? state, int limit) =>
         _tasks.Values
             .Where(t => state is null || t.State == state)
             .OrderByDescending(t => t.QueuedAt ?? t.UpdatedAt)
             .Take(limit)
             .ToList();
 
-    public void Queued(PublishedTask task, string text, string? traceId)
+    /// <summary>A task this Producer is publishing shows as queued.</summary>
+    public void Publishing(PublishedTask task, string text, string? traceId)
     {
         var now = time.GetUtcNow();
-        Update(task.Id, existing => existing ?? new TaskStatus(
-            task.Id, TaskText.Shorten(text), TaskEvent.States.Queued, task.Dots, 0, null, 0, null, now, null, null, now, traceId));
+        Update(task.Id, existing => existing ?? new TrackedTask(
+            task.Id, TaskText.Shorten(text), TaskState.Queued, task.Dots, 0, null, 0, null, now, null, null, now, traceId));
     }
 
     /// <summary>Drops a task the broker did not confirm: it was never accepted.</summary>
-    public void Forget(string id) => Remove(id);
+    public void NotConfirmed(string id) => Remove(id);
 
-    public void Apply(TaskEvent e) => Update(e.Id, existing =>
+    /// <summary>Applies a worker's event; one naming a state this Producer does not know is ignored.</summary>
+    public void Apply(TaskEvent e)
+    {
+        if (TaskStates.TryParse(e.State, out var state))
+        {
+            Update(e.Id, existing => Applied(existing, e, state));
+        }
+    }
+
+    private static TrackedTask Applied(TrackedTask? existing, TaskEvent e, TaskState state)
     {
         // Events of one task can arrive out of order; never step back from a later attempt or a later stage.
-        if (existing is not null && Rank(existing.Attempts, existing.State, existing.ProgressSeconds).CompareTo(Rank(e.Attempt, e.State, e.ProgressSeconds)) > 0)
+        if (existing is not null && Rank(existing.Attempts, existing.State, existing.ProgressSeconds).CompareTo(Rank(e.Attempt, state, e.ProgressSeconds)) > 0)
         {
             return existing;
         }
 
-        var finished = e.State is TaskEvent.States.Completed or TaskEvent.States.DeadLettered;
-        return new TaskStatus(
+        return new TrackedTask(
             e.Id,
             existing?.Text,
-            e.State,
+            state,
             e.Dots,
             e.ProgressSeconds,
             e.Worker,
             e.Attempt,
             e.Error,
             existing?.QueuedAt,
-            e.StartedAt ?? (e.State == TaskEvent.States.Running ? existing?.StartedAt ?? e.At : existing?.StartedAt),
-            finished ? e.At : null,
+            e.StartedAt ?? (state == TaskState.Running ? existing?.StartedAt ?? e.At : existing?.StartedAt),
+            state.IsFinished() ? e.At : null,
             e.At,
             existing?.TraceId ?? e.TraceId);
-    });
+    }
 
     /// <summary>
     /// Every change from now on, for the live stream, until the subscription is disposed. A slow reader misses old
@@ -70,21 +80,21 @@ public sealed class TaskBoard(IOptions<ProducerOptions> options, TimeProvider ti
     /// </summary>
     public Subscription Subscribe()
     {
-        var channel = Channel.CreateBounded<TaskStatus>(new BoundedChannelOptions(1_000) { FullMode = BoundedChannelFullMode.DropOldest });
+        var channel = Channel.CreateBounded<TrackedTask>(new BoundedChannelOptions(1_000) { FullMode = BoundedChannelFullMode.DropOldest });
         _watchers[channel] = 0;
         return new Subscription(channel, () => _watchers.TryRemove(channel, out _));
     }
 
-    public sealed class Subscription(Channel<TaskStatus> channel, Action unsubscribe) : IDisposable
+    public sealed class Subscription(Channel<TrackedTask> channel, Action unsubscribe) : IDisposable
     {
-        public IAsyncEnumerable<TaskStatus> ReadAllAsync(CancellationToken cancellationToken) => channel.Reader.ReadAllAsync(cancellationToken);
+        public IAsyncEnumerable<TrackedTask> ReadAllAsync(CancellationToken cancellationToken) => channel.Reader.ReadAllAsync(cancellationToken);
 
         public void Dispose() => unsubscribe();
     }
 
-    private void Update(string id, Func<TaskStatus?, TaskStatus> change)
+    private void Update(string id, Func<TrackedTask?, TrackedTask> change)
     {
-        TaskStatus updated;
+        TrackedTask updated;
         while (true)
         {
             if (_tasks.TryGetValue(id, out var existing))
@@ -123,14 +133,5 @@ public sealed class TaskBoard(IOptions<ProducerOptions> options, TimeProvider ti
         }
     }
 
-    private static (int, int, double) Rank(int attempt, string state, double progress) => (
-        attempt,
-        state switch
-        {
-            TaskEvent.States.Queued => 0,
-            TaskEvent.States.Running => 1,
-            TaskEvent.States.Retrying => 2,
-            _ => 3,
-        },
-        progress);
+    private static (int, int, double) Rank(int attempt, TaskState state, double progress) => (attempt, state.Stage(), progress);
 }

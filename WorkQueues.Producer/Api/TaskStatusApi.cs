@@ -1,10 +1,12 @@
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using RabbitMQ.Client;
+using WorkQueues.Producer.Status;
 using WorkQueues.Tasks;
 
-namespace WorkQueues.Producer;
+namespace WorkQueues.Producer.Api;
 
 /// <summary>Where tasks are: one task, the recent ones, a live stream of changes, and the queue's depth.</summary>
 public static class TaskStatusApi
@@ -21,7 +23,7 @@ public static class TaskStatusApi
         return routes;
     }
 
-    internal static Results<Ok<TaskStatus>, ProblemHttpResult> Get(string id, TaskBoard board) =>
+    internal static Results<Ok<TrackedTask>, ProblemHttpResult> Get(string id, TaskBoard board) =>
         board.Find(id) is { } status
             ? TypedResults.Ok(status)
             : TypedResults.Problem(
@@ -29,23 +31,43 @@ public static class TaskStatusApi
                 statusCode: StatusCodes.Status404NotFound,
                 title: "Unknown task");
 
-    internal static Results<Ok<IReadOnlyList<TaskStatus>>, ProblemHttpResult> List(TaskBoard board, string? state, int? limit) =>
-        limit is < 1 or > MaxLimit
-            ? TypedResults.Problem($"limit must be between 1 and {MaxLimit}.", statusCode: StatusCodes.Status400BadRequest, title: "Invalid limit")
-            : TypedResults.Ok(board.List(state, limit ?? 100));
+    /// <summary><c>GET /tasks?state=running&amp;limit=100</c>: the newest tasks first, optionally in one state.</summary>
+    internal static Results<Ok<IReadOnlyList<TrackedTask>>, ProblemHttpResult> List(TaskBoard board, string? state, int? limit)
+    {
+        if (limit is < 1 or > MaxLimit)
+        {
+            return TypedResults.Problem($"limit must be between 1 and {MaxLimit}.", statusCode: StatusCodes.Status400BadRequest, title: "Invalid limit");
+        }
+
+        TaskState? wanted = null;
+        if (state is not null)
+        {
+            if (!TaskStates.TryParse(state, out var parsed))
+            {
+                return TypedResults.Problem(
+                    $"state must be one of {string.Join(", ", Enum.GetValues<TaskState>().Select(s => JsonSerializer.Serialize(s)))}.",
+                    statusCode: StatusCodes.Status400BadRequest,
+                    title: "Invalid state");
+            }
+
+            wanted = parsed;
+        }
+
+        return TypedResults.Ok(board.List(wanted, limit ?? 100));
+    }
 
     /// <summary><c>GET /tasks/events</c>: Server-Sent Events, a <c>ready</c> event, then one <c>task</c> event per change.</summary>
-    internal static ServerSentEventsResult<TaskStatus?> Stream(TaskBoard board, CancellationToken cancellationToken) =>
+    internal static ServerSentEventsResult<TrackedTask?> Stream(TaskBoard board, CancellationToken cancellationToken) =>
         TypedResults.ServerSentEvents(ChangesAsync(board, cancellationToken));
 
-    private static async IAsyncEnumerable<SseItem<TaskStatus?>> ChangesAsync(TaskBoard board, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private static async IAsyncEnumerable<SseItem<TrackedTask?>> ChangesAsync(TaskBoard board, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using var subscription = board.Subscribe();
         // Sent at once, after subscribing: the response starts, and a client knows it will miss nothing from here on.
-        yield return new SseItem<TaskStatus?>(null, "ready");
+        yield return new SseItem<TrackedTask?>(null, "ready");
         await foreach (var change in subscription.ReadAllAsync(cancellationToken))
         {
-            yield return new SseItem<TaskStatus?>(change, "task");
+            yield return new SseItem<TrackedTask?>(change, "task");
         }
     }
 

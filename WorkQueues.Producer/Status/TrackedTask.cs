@@ -1,10 +1,10 @@
-namespace WorkQueues.Producer;
+namespace WorkQueues.Producer.Status;
 
-/// <summary>What the Producer knows of one task: <c>GET /tasks/{id}</c>.</summary>
-public sealed record TaskStatus(
+/// <summary>What the Producer knows of one task: <c>GET /tasks/{id}</c>, and each change on the event stream.</summary>
+public sealed record TrackedTask(
     string Id,
     string? Text,
-    string State,
+    TaskState State,
     int Dots,
     double ProgressSeconds,
     string? Worker,

@@ -7,7 +7,7 @@ using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
 using WorkQueues.Tasks;
 
-namespace WorkQueues.Producer;
+namespace WorkQueues.Producer.Publishing;
 
 /// <summary>
 /// Publishes tasks persistent to <c>task_queue</c> and returns only once the broker has confirmed them. Many publishes
@@ -17,12 +17,13 @@ public sealed class TaskPublisher(
     IConnection connection,
     IOptions<ProducerOptions> options,
     ProducerMetrics metrics,
-    TaskBoard board,
+    IEnumerable<ITaskPublishObserver> observers,
     TimeProvider time,
     ILogger<TaskPublisher> logger) : IAsyncDisposable
 {
     // The Producer declares task_queue as new_task.py does, so publishing works before any worker ran.
     private readonly ConfirmedChannel _channel = new(connection, (channel, token) => channel.DeclareTaskQueueAsync(token));
+    private readonly ITaskPublishObserver[] _observers = observers.ToArray();
     private readonly SemaphoreSlim _inFlight = new(options.Value.MaxPublishesInFlight, options.Value.MaxPublishesInFlight);
 
     // The whole budget of one task, retries included, is Producer:PublishTimeout; within it, a broker that cannot
@@ -85,15 +86,20 @@ public sealed class TaskPublisher(
         }
     }
 
-    /// <summary>Puts the task on the board, then publishes it until confirmed, retrying within the publish timeout.</summary>
+    /// <summary>Tells the observers, then publishes the task until confirmed, retrying within the publish timeout.</summary>
     private async Task<PublishedTask> PublishConfirmedAsync(string id, TaskText task, Activity? span, CancellationToken cancellationToken)
     {
         var properties = TaskMessage.CreateProperties(id, time.GetUtcNow());
         var body = TaskText.Encode(task.Text);
 
-        // On the board before the publish: a worker can take the task, and report it running, before the confirm is here.
+        // Observed before the publish: a worker can take the task, and report it running, before the confirm is here.
         var queued = new PublishedTask(id, task.Dots);
-        board.Queued(queued, task.Text, span?.TraceId.ToHexString());
+        var traceId = span?.TraceId.ToHexString();
+        foreach (var observer in _observers)
+        {
+            observer.Publishing(queued, task.Text, traceId);
+        }
+
         try
         {
             // Every attempt sends the same message id, so a duplicate left by a lost confirm can be recognised.
@@ -106,13 +112,21 @@ public sealed class TaskPublisher(
         }
         catch (TimeoutRejectedException ex)
         {
-            board.Forget(id);
+            NotConfirmed(id);
             throw new TaskPublishException($"The broker did not confirm the task within {options.Value.PublishTimeout.TotalSeconds:0.#} s.", transient: true, ex);
         }
         catch (TaskPublishException)
         {
-            board.Forget(id);
+            NotConfirmed(id);
             throw;
+        }
+    }
+
+    private void NotConfirmed(string id)
+    {
+        foreach (var observer in _observers)
+        {
+            observer.NotConfirmed(id);
         }
     }
 

@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Options;
+using WorkQueues.Producer.Publishing;
+using WorkQueues.Producer.Status;
 using WorkQueues.Tasks;
 
-namespace WorkQueues.Producer.Tests;
+namespace WorkQueues.Producer.Tests.Status;
 
 public class TaskBoardTests
 {
@@ -14,7 +16,7 @@ public class TaskBoardTests
         var board = Board(trackedTasks: 3);
         foreach (var id in new[] { "a", "b", "c", "d", "e" })
         {
-            board.Queued(new PublishedTask(id, 0), $"task {id}", null);
+            board.Publishing(new PublishedTask(id, 0), $"task {id}", null);
         }
 
         Assert.Null(board.Find("a"));
@@ -26,10 +28,10 @@ public class TaskBoardTests
     public void A_forgotten_task_frees_its_place()
     {
         var board = Board(trackedTasks: 2);
-        board.Queued(new PublishedTask("a", 0), "task a", null);
-        board.Forget("a");
-        board.Queued(new PublishedTask("b", 0), "task b", null);
-        board.Queued(new PublishedTask("c", 0), "task c", null);
+        board.Publishing(new PublishedTask("a", 0), "task a", null);
+        board.NotConfirmed("a");
+        board.Publishing(new PublishedTask("b", 0), "task b", null);
+        board.Publishing(new PublishedTask("c", 0), "task c", null);
 
         Assert.NotNull(board.Find("b"));
         Assert.NotNull(board.Find("c"));
@@ -40,12 +42,12 @@ public class TaskBoardTests
     {
         var board = Board(trackedTasks: 10);
         var started = DateTimeOffset.UtcNow;
-        board.Queued(new PublishedTask("a", 1), "task a.", null);
+        board.Publishing(new PublishedTask("a", 1), "task a.", null);
 
         board.Apply(new TaskEvent("a", TaskEvent.States.Completed, "worker-0", 1, 1, 1, null, started.AddSeconds(1), null, started));
 
         var status = board.Find("a")!;
-        Assert.Equal(TaskEvent.States.Completed, status.State);
+        Assert.Equal(TaskState.Completed, status.State);
         Assert.Equal(started, status.StartedAt);
         Assert.Equal(started.AddSeconds(1), status.FinishedAt);
     }

@@ -1,4 +1,4 @@
-namespace WorkQueues.Producer;
+namespace WorkQueues.Producer.Api;
 
 /// <summary>Reads a request body without ever holding more than the limit in memory.</summary>
 internal static class RequestBody

@@ -1,4 +1,6 @@
-namespace WorkQueues.Producer.Tests;
+using WorkQueues.Producer.CommandLine;
+
+namespace WorkQueues.Producer.Tests.CommandLine;
 
 public class SendCommandTests
 {

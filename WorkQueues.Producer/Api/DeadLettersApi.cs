@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using RabbitMQ.Client;
 using WorkQueues.Tasks;
 
-namespace WorkQueues.Producer;
+namespace WorkQueues.Producer.Api;
 
 /// <summary>The tasks in <c>task_queue.dead</c>: list and peek them, and send them back for another round.</summary>
 public static class DeadLettersApi

@@ -1,7 +1,8 @@
 using Microsoft.Extensions.Options;
+using WorkQueues.Producer.Publishing;
 using WorkQueues.Tasks;
 
-namespace WorkQueues.Producer;
+namespace WorkQueues.Producer.CommandLine;
 
 /// <summary>
 /// The Producer's command-line mode, the tutorial's <c>new_task.py</c>: joins its arguments into one task

@@ -2,7 +2,7 @@ using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
 using WorkQueues.Tasks;
 
-namespace WorkQueues.Producer;
+namespace WorkQueues.Producer.Status;
 
 /// <summary>
 /// Feeds the <see cref="TaskBoard"/> with the workers' events, through a queue of this replica's own (server-named,

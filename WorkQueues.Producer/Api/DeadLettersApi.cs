@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using RabbitMQ.Client;
+using WorkQueues.Producer.Security;
 using WorkQueues.Tasks;
 
 namespace WorkQueues.Producer.Api;
@@ -11,9 +12,13 @@ public static class DeadLettersApi
 
     public static IEndpointRouteBuilder MapDeadLettersApi(this IEndpointRouteBuilder routes)
     {
-        var deadLetters = routes.MapGroup("/dead-letters").WithTags("Dead letters");
+        // Admin only: dead letters show whole task bodies, and requeueing moves messages.
+        var deadLetters = routes.MapGroup("/dead-letters").WithTags("Dead letters").RequireAuthorization(ProducerAccess.Admin);
         deadLetters.MapGet("/", GetAsync);
-        deadLetters.MapPost("/requeue", RequeueAsync);
+        deadLetters.MapPost("/requeue", RequeueAsync)
+            .RequireRateLimiting(ProducerSecurityExtensions.RateLimitPolicy)
+            .RefuseCrossSiteRequests()
+            .WithRequestSizeLimit(1_024);
         return routes;
     }
 
@@ -30,7 +35,10 @@ public static class DeadLettersApi
         return TypedResults.Ok(new DeadLetterPage(count, letters));
     }
 
-    /// <summary><c>POST /dead-letters/requeue?limit=N</c>: moves dead letters back into task_queue, attempts reset.</summary>
+    /// <summary>
+    /// <c>POST /dead-letters/requeue?limit=N</c>: moves dead letters back into task_queue, attempts reset: at most those
+    /// that were there when it started, so tasks that fail again meanwhile are not moved round and round.
+    /// </summary>
     internal static async Task<Results<Ok<RequeuedDeadLetters>, ProblemHttpResult>> RequeueAsync(IConnection connection, int? limit, CancellationToken cancellationToken)
     {
         if (limit is < 1)

@@ -1,6 +1,9 @@
 namespace WorkQueues.Producer.Api;
 
-/// <summary>Reads a request body without ever holding more than the limit in memory.</summary>
+/// <summary>
+/// Reads a request body without ever holding more than the limit in memory. The route's own size limit (at the same
+/// number of bytes) stops a longer body in the server as well; either way the answer is the same.
+/// </summary>
 internal static class RequestBody
 {
     /// <summary>The body's bytes, or null when it is longer than <paramref name="maxBytes"/>.</summary>
@@ -25,7 +28,16 @@ internal static class RequestBody
                 Array.Resize(ref buffer, Math.Min(maxBytes + 1, buffer.Length * 2));
             }
 
-            var read = await request.Body.ReadAsync(buffer.AsMemory(length), cancellationToken);
+            int read;
+            try
+            {
+                read = await request.Body.ReadAsync(buffer.AsMemory(length), cancellationToken);
+            }
+            catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+            {
+                return null;
+            }
+
             if (read == 0)
             {
                 break;

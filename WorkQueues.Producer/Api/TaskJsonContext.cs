@@ -2,5 +2,5 @@ using System.Text.Json.Serialization;
 
 namespace WorkQueues.Producer.Api;
 
-[JsonSerializable(typeof(string?[]))]
+[JsonSerializable(typeof(string))]
 internal sealed partial class TaskJsonContext : JsonSerializerContext;

@@ -1,10 +1,7 @@
-using System.Net.ServerSentEvents;
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
-using RabbitMQ.Client;
+using WorkQueues.Producer.Security;
 using WorkQueues.Producer.Status;
-using WorkQueues.Tasks;
 
 namespace WorkQueues.Producer.Api;
 
@@ -15,11 +12,11 @@ public static class TaskStatusApi
 
     public static IEndpointRouteBuilder MapTaskStatusApi(this IEndpointRouteBuilder routes)
     {
-        var tasks = routes.MapGroup("/tasks").WithTags("Task status");
+        var tasks = routes.MapGroup("/tasks").WithTags("Task status").RequireAuthorization(ProducerAccess.Tasks);
         tasks.MapGet("/{id}", Get);
         tasks.MapGet("/", List);
-        tasks.MapGet("/events", Stream);
-        routes.MapGet("/queue", GetQueueAsync).WithTags("Task status");
+        tasks.MapGet("/events", Stream).AcceptCredentialsInQuery();
+        routes.MapGet("/queue", GetQueue).WithTags("Task status").RequireAuthorization(ProducerAccess.Tasks);
         return routes;
     }
 
@@ -56,27 +53,31 @@ public static class TaskStatusApi
         return TypedResults.Ok(board.List(wanted, limit ?? 100));
     }
 
-    /// <summary><c>GET /tasks/events</c>: Server-Sent Events, a <c>ready</c> event, then one <c>task</c> event per change.</summary>
-    internal static ServerSentEventsResult<TrackedTask?> Stream(TaskBoard board, CancellationToken cancellationToken) =>
-        TypedResults.ServerSentEvents(ChangesAsync(board, cancellationToken));
-
-    private static async IAsyncEnumerable<SseItem<TrackedTask?>> ChangesAsync(TaskBoard board, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary><c>GET /tasks/events</c>: the live stream (<see cref="TaskEventStream"/>), 503 past Producer:MaxEventSubscribers.</summary>
+    internal static Results<TaskEventStream, ProblemHttpResult> Stream(HttpContext context, TaskChangeFeed feed)
     {
-        using var subscription = board.Subscribe();
-        // Sent at once, after subscribing: the response starts, and a client knows it will miss nothing from here on.
-        yield return new SseItem<TrackedTask?>(null, "ready");
-        await foreach (var change in subscription.ReadAllAsync(cancellationToken))
+        if (feed.TrySubscribe() is not { } subscription)
         {
-            yield return new SseItem<TrackedTask?>(change, "task");
+            context.Response.Headers.RetryAfter = "5";
+            return TypedResults.Problem(
+                "As many event streams are open as this Producer serves (Producer:MaxEventSubscribers); try again later.",
+                statusCode: StatusCodes.Status503ServiceUnavailable,
+                title: "Too many event streams");
         }
+
+        return new TaskEventStream(subscription);
     }
 
-    internal static async Task<Ok<QueueDepth>> GetQueueAsync(IConnection connection, CancellationToken cancellationToken)
+    /// <summary><c>GET /queue</c>: the latest sample of task_queue, at most a second or so old when the broker is up.</summary>
+    internal static Results<Ok<QueueDepth>, ProblemHttpResult> GetQueue(HttpContext context, QueueDepthSampler sampler)
     {
-        await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
-        var queue = await channel.DeclareTaskQueueAsync(cancellationToken);
-        return TypedResults.Ok(new QueueDepth(queue.MessageCount, queue.ConsumerCount));
+        if (sampler.Latest is { } depth)
+        {
+            return TypedResults.Ok(depth);
+        }
+
+        context.Response.Headers.RetryAfter = "1";
+        return TypedResults.Problem("task_queue has not been sampled yet: the broker is not reachable, or the Producer just started.",
+            statusCode: StatusCodes.Status503ServiceUnavailable, title: "Queue depth unknown");
     }
 }
-
-public sealed record QueueDepth(uint Ready, uint Consumers);

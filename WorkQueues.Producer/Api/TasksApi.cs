@@ -1,9 +1,9 @@
 using System.Net.Mime;
-using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using WorkQueues.Producer.Publishing;
+using WorkQueues.Producer.Security;
 using WorkQueues.Tasks;
 
 namespace WorkQueues.Producer.Api;
@@ -13,9 +13,14 @@ public static class TasksApi
 {
     public static IEndpointRouteBuilder MapTasksApi(this IEndpointRouteBuilder routes)
     {
-        var tasks = routes.MapGroup("/tasks").WithTags("Tasks");
-        tasks.MapPost("/", PostTaskAsync);
-        tasks.MapPost("/batch", PostBatchAsync);
+        var tasks = routes.MapGroup("/tasks").WithTags("Tasks")
+            .RequireAuthorization(ProducerAccess.Tasks)
+            .RequireRateLimiting(ProducerSecurityExtensions.RateLimitPolicy)
+            .RefuseCrossSiteRequests();
+        tasks.MapPost("/", PostTaskAsync)
+            .WithRequestSizeLimit(routes.ServiceProvider.GetRequiredService<IOptions<TaskOptions>>().Value.MaxBytes);
+        tasks.MapPost("/batch", PostBatchAsync)
+            .WithRequestSizeLimit(routes.ServiceProvider.GetRequiredService<IOptions<ProducerOptions>>().Value.MaxBatchBytes);
         return routes;
     }
 
@@ -48,7 +53,10 @@ public static class TasksApi
         }
     }
 
-    /// <summary><c>POST /tasks/batch</c>: a JSON array of task strings, published with their confirms outstanding together.</summary>
+    /// <summary>
+    /// <c>POST /tasks/batch</c>: a JSON array of task strings (<see cref="TaskBatch"/>), published with their confirms
+    /// outstanding together.
+    /// </summary>
     internal static async Task<Results<Accepted<IReadOnlyList<PublishedTask>>, ProblemHttpResult, ValidationProblem>> PostBatchAsync(
         HttpContext context,
         TaskPublisher publisher,
@@ -61,50 +69,33 @@ public static class TasksApi
             return UnsupportedMediaType("Send the batch as application/json: an array of task strings.");
         }
 
-        string?[]? texts;
+        TaskBatch batch;
         try
         {
-            texts = await JsonSerializer.DeserializeAsync(context.Request.Body, TaskJsonContext.Default.StringArray, cancellationToken);
+            batch = await TaskBatch.ReadAsync(context.Request.Body, producer.Value.MaxBatchSize, limits.Value, cancellationToken);
         }
-        catch (JsonException ex)
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return InvalidTask($"The batch is not a JSON array of strings: {ex.Message}");
+            return TypedResults.Problem(
+                $"The batch is larger than {producer.Value.MaxBatchBytes} bytes (Producer:MaxBatchBytes); nothing was queued.",
+                statusCode: StatusCodes.Status413PayloadTooLarge,
+                title: "Batch too large");
         }
 
-        if (texts is null || texts.Length == 0)
+        if (batch.Refusal is not null)
         {
-            return InvalidTask("The batch is empty: send a JSON array with at least one task string.");
+            return InvalidTask(batch.Refusal);
         }
 
-        if (texts.Length > producer.Value.MaxBatchSize)
-        {
-            return InvalidTask($"The batch has {texts.Length} tasks; the most one batch may have is {producer.Value.MaxBatchSize} (Producer:MaxBatchSize).");
-        }
-
-        var tasks = new TaskText[texts.Length];
-        var errors = new Dictionary<string, string[]>();
-        for (var i = 0; i < texts.Length; i++)
-        {
-            var validation = TaskText.Validate(texts[i], limits.Value);
-            if (validation.IsValid)
-            {
-                tasks[i] = validation.Task.Value;
-            }
-            else
-            {
-                errors[$"[{i}]"] = [validation.Error];
-            }
-        }
-
-        if (errors.Count > 0)
+        if (batch.Errors.Count > 0)
         {
             // All or nothing: no task of a batch with a bad one is published.
-            return TypedResults.ValidationProblem(errors, title: $"{errors.Count} of {texts.Length} tasks are invalid; none was queued.");
+            return TypedResults.ValidationProblem(batch.Errors, title: $"{batch.Errors.Count} of {batch.Count} tasks are invalid; none was queued.");
         }
 
         try
         {
-            var published = await publisher.PublishManyAsync(tasks, cancellationToken);
+            var published = await publisher.PublishManyAsync(batch.Tasks, cancellationToken);
             return TypedResults.Accepted((string?)null, published);
         }
         catch (TaskPublishException ex)

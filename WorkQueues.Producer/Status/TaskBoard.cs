@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using WorkQueues.Producer.Publishing;
 using WorkQueues.Tasks;
@@ -11,11 +10,10 @@ namespace WorkQueues.Producer.Status;
 /// <see cref="ProducerOptions.TrackedTasks"/> the oldest task is forgotten (its work is not affected). A restart
 /// empties the view, never the queue.
 /// </summary>
-public sealed class TaskBoard(IOptions<ProducerOptions> options, TimeProvider time) : ITaskPublishObserver
+public sealed class TaskBoard(IOptions<ProducerOptions> options, TimeProvider time, TaskChangeFeed feed) : ITaskPublishObserver
 {
     private readonly ConcurrentDictionary<string, TrackedTask> _tasks = new();
     private readonly ConcurrentQueue<string> _order = new();
-    private readonly ConcurrentDictionary<Channel<TrackedTask>, byte> _watchers = new();
 
     // ConcurrentDictionary.Count takes every lock of the dictionary: far too dear once per publish.
     private int _count;
@@ -74,24 +72,6 @@ public sealed class TaskBoard(IOptions<ProducerOptions> options, TimeProvider ti
             existing?.TraceId ?? e.TraceId);
     }
 
-    /// <summary>
-    /// Every change from now on, for the live stream, until the subscription is disposed. A slow reader misses old
-    /// changes; it never blocks the board or other readers.
-    /// </summary>
-    public Subscription Subscribe()
-    {
-        var channel = Channel.CreateBounded<TrackedTask>(new BoundedChannelOptions(1_000) { FullMode = BoundedChannelFullMode.DropOldest });
-        _watchers[channel] = 0;
-        return new Subscription(channel, () => _watchers.TryRemove(channel, out _));
-    }
-
-    public sealed class Subscription(Channel<TrackedTask> channel, Action unsubscribe) : IDisposable
-    {
-        public IAsyncEnumerable<TrackedTask> ReadAllAsync(CancellationToken cancellationToken) => channel.Reader.ReadAllAsync(cancellationToken);
-
-        public void Dispose() => unsubscribe();
-    }
-
     private void Update(string id, Func<TrackedTask?, TrackedTask> change)
     {
         TrackedTask updated;
@@ -118,11 +98,7 @@ public sealed class TaskBoard(IOptions<ProducerOptions> options, TimeProvider ti
             Remove(oldest);
         }
 
-        // Enumerating the dictionary itself takes no lock (its Keys property would, and copy them).
-        foreach (var (watcher, _) in _watchers)
-        {
-            watcher.Writer.TryWrite(updated);
-        }
+        feed.Publish(updated);
     }
 
     private void Remove(string id)

@@ -8,7 +8,7 @@ namespace WorkQueues.Producer.Tests.Status;
 public class TaskBoardTests
 {
     private static TaskBoard Board(int trackedTasks) =>
-        new(Options.Create(new ProducerOptions { TrackedTasks = trackedTasks }), TimeProvider.System);
+        new(Options.Create(new ProducerOptions { TrackedTasks = trackedTasks }), TimeProvider.System, new TaskChangeFeed(Options.Create(new ProducerOptions())));
 
     [Fact]
     public void At_its_bound_the_board_forgets_the_oldest_tasks_first()

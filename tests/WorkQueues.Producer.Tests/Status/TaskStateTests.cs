@@ -33,7 +33,8 @@ public class TaskStateTests
     [Fact]
     public void An_event_in_an_unknown_state_leaves_the_board_unchanged()
     {
-        var board = new TaskBoard(Microsoft.Extensions.Options.Options.Create(new ProducerOptions()), TimeProvider.System);
+        var options = Microsoft.Extensions.Options.Options.Create(new ProducerOptions());
+        var board = new TaskBoard(options, TimeProvider.System, new TaskChangeFeed(options));
 
         board.Apply(new TaskEvent("a", "exploded", "worker-0", 1, 1, 0, null, DateTimeOffset.UtcNow, null));
 

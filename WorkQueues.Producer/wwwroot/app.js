@@ -7,6 +7,49 @@ let links = { dashboard: null, managementUi: null };
 const $ = (id) => document.getElementById(id);
 const say = (text) => { $('message').textContent = text; };
 
+// Credentials: none in Development. Elsewhere the API key (or bearer token) the user gives when a request is refused
+// with 401, asked for once, kept for this tab only (sessionStorage) and sent with every request.
+const credentialKey = 'workqueues-credential';
+let credential = JSON.parse(sessionStorage.getItem(credentialKey) ?? 'null');
+let asking = null;
+
+function credentialHeaders() {
+  if (!credential) return {};
+  return credential.scheme === 'Bearer' ? { Authorization: `Bearer ${credential.value}` } : { 'X-Api-Key': credential.value };
+}
+
+function askForCredential(challenge, refused) {
+  asking ??= new Promise((resolve) => {
+    const scheme = /^Bearer/i.test(challenge ?? '') ? 'Bearer' : 'ApiKey';
+    $('key-label').textContent = scheme === 'Bearer' ? 'Access token' : 'API key';
+    $('key-hint').textContent = refused ? 'That one was refused; try again.' : 'This Producer asks for a key. It is kept for this tab only.';
+    $('key-form').hidden = false;
+    $('key').focus();
+    $('key-form').addEventListener('submit', (event) => {
+      event.preventDefault();
+      credential = { scheme, value: $('key').value.trim() };
+      sessionStorage.setItem(credentialKey, JSON.stringify(credential));
+      $('key').value = '';
+      $('key-form').hidden = true;
+      asking = null;
+      resolve();
+    }, { once: true });
+  });
+  return asking;
+}
+
+// fetch, with the credentials; on a 401, asks for them and tries again.
+async function api(path, options = {}) {
+  for (;;) {
+    const refused = credential !== null;
+    const response = await fetch(path, { ...options, headers: { ...options.headers, ...credentialHeaders() } });
+    if (response.status !== 401) return response;
+    credential = null;
+    sessionStorage.removeItem(credentialKey);
+    await askForCredential(response.headers.get('WWW-Authenticate'), refused);
+  }
+}
+
 function cell(row, label, className) {
   const td = document.createElement('td');
   td.dataset.label = label;
@@ -46,7 +89,7 @@ function render(task) {
 }
 
 async function post(path, body, type) {
-  const response = await fetch(path, { method: 'POST', headers: { 'Content-Type': type }, body });
+  const response = await api(path, { method: 'POST', headers: { 'Content-Type': type }, body });
   const json = await response.json().catch(() => null);
   if (!response.ok) throw new Error(json?.detail ?? json?.title ?? `${response.status} ${response.statusText}`);
   return json;
@@ -55,7 +98,7 @@ async function post(path, body, type) {
 async function track(accepted, texts) {
   accepted.forEach((t, i) => render({ id: t.id, text: texts[i], state: 'queued', dots: t.dots, progressSeconds: 0, attempts: 0 }));
   for (const t of accepted) {
-    const response = await fetch(`/tasks/${t.id}`);
+    const response = await api(`/tasks/${t.id}`);
     if (response.ok) render(await response.json());
   }
 }
@@ -85,9 +128,31 @@ $('send-batch').addEventListener('submit', async (event) => {
 
 async function refreshQueue() {
   try {
-    const queue = await (await fetch('/queue')).json();
+    const response = await api('/queue');
+    if (!response.ok) throw new Error(response.statusText);
+    const queue = await response.json();
     $('queue').textContent = `Queue: ${queue.ready} waiting, ${queue.consumers} workers`;
   } catch { $('queue').textContent = 'Queue: unknown'; }
+}
+
+async function loadRecent() {
+  const recent = await (await api('/tasks?limit=50')).json();
+  recent.reverse().forEach(render);
+}
+
+// EventSource sends no headers, so the stream (and only it) takes the credential in its query string.
+function follow() {
+  const query = !credential ? '' : `?${credential.scheme === 'Bearer' ? 'access_token' : 'api_key'}=${encodeURIComponent(credential.value)}`;
+  const events = new EventSource(`/tasks/events${query}`);
+  // After a reconnect the stream starts afresh: catch up on what changed meanwhile.
+  let connected = false;
+  events.addEventListener('ready', () => { if (connected) loadRecent(); connected = true; });
+  events.addEventListener('task', (event) => render(JSON.parse(event.data)));
+  events.addEventListener('error', async () => {
+    if (events.readyState !== EventSource.CLOSED) return; // the browser reconnects by itself
+    await loadRecent(); // asks for the credential again if that is why the stream was refused
+    setTimeout(follow, 3000);
+  });
 }
 
 async function start() {
@@ -97,10 +162,8 @@ async function start() {
     a.href = links.managementUi;
     a.hidden = false;
   }
-  const recent = await (await fetch('/tasks?limit=50')).json();
-  recent.reverse().forEach(render);
-  const events = new EventSource('/tasks/events');
-  events.addEventListener('task', (event) => render(JSON.parse(event.data)));
+  await loadRecent();
+  follow();
   refreshQueue();
   setInterval(refreshQueue, 2000);
 }

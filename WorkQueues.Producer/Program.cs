@@ -21,6 +21,7 @@ var app = builder.Build();
 app.UseProducerSecurity();
 app.MapTaskPage();
 app.MapTasksApi();
+app.MapTaskCancellationApi();
 app.MapTaskStatusApi();
 app.MapDeadLettersApi();
 app.MapDefaultEndpoints();

@@ -24,13 +24,21 @@ public static class TasksApi
         return routes;
     }
 
-    /// <summary><c>POST /tasks</c>: the body is the task text, <c>text/plain</c> in UTF-8.</summary>
+    /// <summary>
+    /// <c>POST /tasks?delay=&amp;notBefore=&amp;timeout=</c>: the body is the task text, <c>text/plain</c> in UTF-8; the
+    /// query may schedule it and limit each attempt's time (<see cref="TaskControls"/>).
+    /// </summary>
     internal static async Task<Results<Accepted<PublishedTask>, ProblemHttpResult>> PostTaskAsync(
-        HttpContext context, TaskPublisher publisher, IOptions<TaskOptions> limits, CancellationToken cancellationToken)
+        HttpContext context, TaskPublisher publisher, IOptions<TaskOptions> limits, TimeProvider time, CancellationToken cancellationToken)
     {
         if (!IsContentType(context.Request, MediaTypeNames.Text.Plain, allowMissing: true))
         {
             return UnsupportedMediaType("Send the task as text/plain (UTF-8), e.g. curl -H 'Content-Type: text/plain' --data-binary 'First message.'");
+        }
+
+        if (!TryReadControls(context.Request, time, out var controls, out var refusal))
+        {
+            return refusal;
         }
 
         var body = await RequestBody.ReadAsync(context.Request, limits.Value.MaxBytes, cancellationToken);
@@ -44,7 +52,7 @@ public static class TasksApi
 
         try
         {
-            var published = await publisher.PublishAsync(validation.Task.Value, cancellationToken);
+            var published = await publisher.PublishAsync(validation.Task.Value, controls, cancellationToken);
             return TypedResults.Accepted($"/tasks/{published.Id}", published);
         }
         catch (TaskPublishException ex)
@@ -62,11 +70,18 @@ public static class TasksApi
         TaskPublisher publisher,
         IOptions<TaskOptions> limits,
         IOptions<ProducerOptions> producer,
+        TimeProvider time,
         CancellationToken cancellationToken)
     {
         if (!IsContentType(context.Request, MediaTypeNames.Application.Json, allowMissing: false))
         {
             return UnsupportedMediaType("Send the batch as application/json: an array of task strings.");
+        }
+
+        // One schedule and one time limit for the whole batch.
+        if (!TryReadControls(context.Request, time, out var controls, out var refusal))
+        {
+            return refusal;
         }
 
         TaskBatch batch;
@@ -95,7 +110,7 @@ public static class TasksApi
 
         try
         {
-            var published = await publisher.PublishManyAsync(batch.Tasks, cancellationToken);
+            var published = await publisher.PublishManyAsync(batch.Tasks, controls, cancellationToken);
             return TypedResults.Accepted((string?)null, published);
         }
         catch (TaskPublishException ex)
@@ -103,6 +118,30 @@ public static class TasksApi
             return BrokerUnavailable(context, ex);
         }
     }
+
+    /// <summary>The <c>delay</c>, <c>notBefore</c> and <c>timeout</c> query parameters, or a 400 saying what is wrong.</summary>
+    private static bool TryReadControls(HttpRequest request, TimeProvider time, out TaskControls controls, out ProblemHttpResult refusal)
+    {
+        var query = request.Query;
+        // A parameter given twice is ambiguous: refused rather than one picked.
+        if (new[] { "delay", "notBefore", "timeout" }.FirstOrDefault(name => query[name].Count > 1) is { } repeated)
+        {
+            (controls, refusal) = (TaskControls.None, InvalidControls($"{repeated} is given more than once."));
+            return false;
+        }
+
+        if (TaskControls.TryParse(query["delay"], query["notBefore"], query["timeout"], time.GetUtcNow(), out controls, out var error))
+        {
+            refusal = null!;
+            return true;
+        }
+
+        refusal = InvalidControls(error);
+        return false;
+    }
+
+    private static ProblemHttpResult InvalidControls(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: "Invalid schedule or time limit");
 
     private static bool IsContentType(HttpRequest request, string expected, bool allowMissing)
     {

@@ -7,37 +7,50 @@ namespace WorkQueues.Producer.CommandLine;
 /// <summary>
 /// The Producer's command-line mode, the tutorial's <c>new_task.py</c>: joins its arguments into one task
 /// (<c>Hello World!</c> when none), publishes it with a confirm, prints <c> [x] Sent …</c> and exits.
+/// <c>--delay SECONDS</c> or <c>--not-before TIME</c> schedule it, <c>--timeout SECONDS</c> limits each attempt.
 /// </summary>
 internal sealed class SendCommand
 {
     public const string DefaultTask = "Hello World!";
     private const string BrokerOption = "--broker";
+    private const string DelayOption = "--delay";
+    private const string NotBeforeOption = "--not-before";
+    private const string TimeoutOption = "--timeout";
+    private static readonly string[] Options = [BrokerOption, DelayOption, NotBeforeOption, TimeoutOption];
 
-    private SendCommand(string task, string? broker) => (Task, Broker) = (task, broker);
+    private SendCommand(string task, IReadOnlyDictionary<string, string> options) => (Task, _options) = (task, options);
+
+    private readonly IReadOnlyDictionary<string, string> _options;
 
     public string Task { get; }
 
-    public string? Broker { get; }
+    public string? Broker => _options.GetValueOrDefault(BrokerOption);
+
+    public string? Delay => _options.GetValueOrDefault(DelayOption);
+
+    public string? NotBefore => _options.GetValueOrDefault(NotBeforeOption);
+
+    public string? Timeout => _options.GetValueOrDefault(TimeoutOption);
 
     /// <summary>
-    /// Command-line mode starts when the first argument is task text or <c>--broker</c>; options such as
-    /// <c>--urls</c> keep the web server.
+    /// Command-line mode starts when the first argument is task text or one of its options (<c>--broker</c>,
+    /// <c>--delay</c>, <c>--not-before</c>, <c>--timeout</c>); options such as <c>--urls</c> keep the web server.
     /// </summary>
     public static bool TryParse(string[] args, out SendCommand command)
     {
         command = null!;
-        if (args.Length == 0 || (args[0].StartsWith('-') && args[0] != BrokerOption))
+        if (args.Length == 0 || (args[0].StartsWith('-') && !Options.Contains(args[0])))
         {
             return false;
         }
 
-        string? broker = null;
+        var options = new Dictionary<string, string>();
         var words = new List<string>();
         for (var i = 0; i < args.Length; i++)
         {
-            if (args[i] == BrokerOption && i + 1 < args.Length)
+            if (Options.Contains(args[i]) && i + 1 < args.Length)
             {
-                broker = args[++i];
+                options[args[i]] = args[++i];
             }
             else
             {
@@ -45,7 +58,7 @@ internal sealed class SendCommand
             }
         }
 
-        command = new SendCommand(words.Count > 0 ? string.Join(' ', words) : DefaultTask, broker);
+        command = new SendCommand(words.Count > 0 ? string.Join(' ', words) : DefaultTask, options);
         return true;
     }
 
@@ -81,13 +94,19 @@ internal sealed class SendCommand
                 return Fail(validation.Error);
             }
 
+            // Read once connected, so a delay counts from the publish, not from the start of the command.
+            if (!TaskControls.TryParse(Delay, NotBefore, Timeout, DateTimeOffset.UtcNow, out var controls, out var invalid))
+            {
+                return Fail(invalid);
+            }
+
             // The trace's root in command-line mode, where no HTTP request starts one.
             using (TaskTelemetry.Source.StartActivity("new_task", System.Diagnostics.ActivityKind.Internal))
             {
-                await host.Services.GetRequiredService<TaskPublisher>().PublishAsync(validation.Task.Value, CancellationToken.None);
+                var published = await host.Services.GetRequiredService<TaskPublisher>().PublishAsync(validation.Task.Value, controls, CancellationToken.None);
+                Console.WriteLine(published.DueAt is { } due ? $" [x] Sent {Task} (due {due:O})" : $" [x] Sent {Task}");
             }
 
-            Console.WriteLine($" [x] Sent {Task}");
             await host.StopAsync();
             return 0;
         }

@@ -17,12 +17,13 @@ public sealed class TaskPublisher(
     IConnection connection,
     IOptions<ProducerOptions> options,
     ProducerMetrics metrics,
+    TaskAnnouncer announcer,
     IEnumerable<ITaskPublishObserver> observers,
     TimeProvider time,
     ILogger<TaskPublisher> logger) : IAsyncDisposable
 {
-    // The Producer declares task_queue as new_task.py does, so publishing works before any worker ran.
-    private readonly ConfirmedChannel _channel = new(connection, (channel, token) => channel.DeclareTaskQueueAsync(token));
+    // The Producer declares task_queue as new_task.py does, and the delay levels, so publishing works before any worker ran.
+    private readonly ConfirmedChannel _channel = new(connection, (channel, token) => channel.DeclareDelayTopologyAsync(token));
     private readonly ITaskPublishObserver[] _observers = observers.ToArray();
     private readonly SemaphoreSlim _inFlight = new(options.Value.MaxPublishesInFlight, options.Value.MaxPublishesInFlight);
 
@@ -41,17 +42,22 @@ public sealed class TaskPublisher(
         })
         .Build();
 
-    /// <summary>Publishes one task and waits for its confirm, within <see cref="ProducerOptions.PublishTimeout"/>.</summary>
-    public async Task<PublishedTask> PublishAsync(TaskText task, CancellationToken cancellationToken)
+    /// <summary>
+    /// Publishes one task and waits for its confirm, within <see cref="ProducerOptions.PublishTimeout"/>: to
+    /// <c>task_queue</c>, or when <paramref name="controls"/> schedule it, into the delay levels.
+    /// </summary>
+    public async Task<PublishedTask> PublishAsync(TaskText task, TaskControls controls, CancellationToken cancellationToken)
     {
         var id = TaskMessage.NewId();
         // Covers the publish *and* the wait for the confirm; RabbitMQ.Client's own publish span, a child of this
         // one, ends before the confirm arrives.
         using var activity = TaskTelemetry.StartTaskActivity(TaskTelemetry.SendSpanName, ActivityKind.Producer, "send", "send", id);
-        activity?.SetTag("workqueues.task.dots", task.Dots);
+        activity?.SetTag("workqueues.task.dots", task.Dots).SetTag("workqueues.task.due_at", controls.DueAt?.ToString("O"));
         try
         {
-            return await PublishConfirmedAsync(id, task, activity, cancellationToken);
+            var published = await PublishConfirmedAsync(id, task, controls, activity, cancellationToken);
+            await announcer.AnnounceAsync([published], activity?.TraceId.ToHexString());
+            return published;
         }
         catch (TaskPublishException ex)
         {
@@ -61,17 +67,19 @@ public sealed class TaskPublisher(
     }
 
     /// <summary>Publishes every task with their confirms outstanding together; succeeds only if all were confirmed.</summary>
-    public async Task<IReadOnlyList<PublishedTask>> PublishManyAsync(IReadOnlyList<TaskText> tasks, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<PublishedTask>> PublishManyAsync(IReadOnlyList<TaskText> tasks, TaskControls controls, CancellationToken cancellationToken)
     {
         // One send span for the batch, as OpenTelemetry's messaging conventions have it: a span per task would double
         // the cost of tracing a batch. Each message's own publish span (RabbitMQ.Client's) is its child and carries
         // the task's id, and the task's deliver and process spans follow from that one.
         using var activity = TaskTelemetry.StartTaskActivity(TaskTelemetry.SendSpanName, ActivityKind.Producer, "send", "send", messageId: null);
-        activity?.SetTag("messaging.batch.message_count", tasks.Count);
-        var publishes = tasks.Select(task => PublishConfirmedAsync(TaskMessage.NewId(), task, activity, cancellationToken)).ToArray();
+        activity?.SetTag("messaging.batch.message_count", tasks.Count).SetTag("workqueues.task.due_at", controls.DueAt?.ToString("O"));
+        var publishes = tasks.Select(task => PublishConfirmedAsync(TaskMessage.NewId(), task, controls, activity, cancellationToken)).ToArray();
         try
         {
-            return await Task.WhenAll(publishes);
+            var published = await Task.WhenAll(publishes);
+            await announcer.AnnounceAsync(published, activity?.TraceId.ToHexString());
+            return published;
         }
         catch (TaskPublishException ex)
         {
@@ -87,13 +95,14 @@ public sealed class TaskPublisher(
     }
 
     /// <summary>Tells the observers, then publishes the task until confirmed, retrying within the publish timeout.</summary>
-    private async Task<PublishedTask> PublishConfirmedAsync(string id, TaskText task, Activity? span, CancellationToken cancellationToken)
+    private async Task<PublishedTask> PublishConfirmedAsync(string id, TaskText task, TaskControls controls, Activity? span, CancellationToken cancellationToken)
     {
-        var properties = TaskMessage.CreateProperties(id, time.GetUtcNow());
+        var properties = TaskMessage.CreateProperties(id, time.GetUtcNow(), controls);
+        var (exchange, routingKey) = TaskMessage.DestinationOf(controls);
         var body = TaskText.Encode(task.Text);
 
         // Observed before the publish: a worker can take the task, and report it running, before the confirm is here.
-        var queued = new PublishedTask(id, task.Dots);
+        var queued = new PublishedTask(id, task.Dots, controls.DueAt);
         var traceId = span?.TraceId.ToHexString();
         foreach (var observer in _observers)
         {
@@ -104,8 +113,8 @@ public sealed class TaskPublisher(
         {
             // Every attempt sends the same message id, so a duplicate left by a lost confirm can be recognised.
             await _pipeline.ExecuteAsync(
-                static async (state, token) => await state.Publisher.PublishOnceAsync(state.Properties, state.Body, token),
-                (Publisher: this, Properties: properties, Body: body),
+                static async (state, token) => await state.Publisher.PublishOnceAsync(state.Exchange, state.RoutingKey, state.Properties, state.Body, token),
+                (Publisher: this, Exchange: exchange, RoutingKey: routingKey, Properties: properties, Body: body),
                 cancellationToken);
             metrics.TaskPublished();
             return queued;
@@ -130,14 +139,14 @@ public sealed class TaskPublisher(
         }
     }
 
-    private async ValueTask PublishOnceAsync(BasicProperties properties, byte[] body, CancellationToken cancellationToken)
+    private async ValueTask PublishOnceAsync(string exchange, string routingKey, BasicProperties properties, byte[] body, CancellationToken cancellationToken)
     {
         await _inFlight.WaitAsync(cancellationToken);
         try
         {
             var channel = await _channel.GetAsync(cancellationToken);
-            // Mandatory: if task_queue is missing the broker returns the message, which surfaces as an error here.
-            await channel.BasicPublishAsync(string.Empty, TaskQueueTopology.QueueName, mandatory: true, properties, body, cancellationToken);
+            // Mandatory: if task_queue (or a delay level) is missing the broker returns the message, which surfaces as an error here.
+            await channel.BasicPublishAsync(exchange, routingKey, mandatory: true, properties, body, cancellationToken);
         }
         catch (PublishException ex)
         {

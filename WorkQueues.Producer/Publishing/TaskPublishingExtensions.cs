@@ -4,7 +4,7 @@ namespace WorkQueues.Producer.Publishing;
 
 public static class TaskPublishingExtensions
 {
-    /// <summary>The broker connection, the task rules and the publisher: all that sending tasks needs.</summary>
+    /// <summary>The broker connection, the task rules and the publisher: all that sending (and cancelling) tasks needs.</summary>
     public static IHostApplicationBuilder AddTaskPublishing(this IHostApplicationBuilder builder)
     {
         builder.AddRabbitMQClient("messaging");
@@ -20,7 +20,9 @@ public static class TaskPublishingExtensions
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ProducerMetrics>();
+        builder.Services.AddSingleton<TaskAnnouncer>();
         builder.Services.AddSingleton<TaskPublisher>();
+        builder.Services.AddSingleton<TaskCancellationPublisher>();
         builder.Services.AddProblemDetails();
         return builder;
     }

@@ -28,12 +28,29 @@ public sealed class TaskBoard(IOptions<ProducerOptions> options, TimeProvider ti
             .Take(limit)
             .ToList();
 
-    /// <summary>A task this Producer is publishing shows as queued.</summary>
+    /// <summary>A task this Producer is publishing shows as queued, or scheduled with its due time.</summary>
     public void Publishing(PublishedTask task, string text, string? traceId)
     {
         var now = time.GetUtcNow();
+        var state = task.DueAt is null ? TaskState.Queued : TaskState.Scheduled;
         Update(task.Id, existing => existing ?? new TrackedTask(
-            task.Id, TaskText.Shorten(text), TaskState.Queued, task.Dots, 0, null, 0, null, now, null, null, now, traceId));
+            task.Id, TaskText.Shorten(text), state, task.Dots, 0, null, 0, null, now, null, null, now, traceId, task.DueAt));
+    }
+
+    /// <summary>Notes that this replica recorded a cancel of the task; false when the task is not (or no longer) known.</summary>
+    public bool CancelRequested(string id, DateTimeOffset at)
+    {
+        while (_tasks.TryGetValue(id, out var existing))
+        {
+            var updated = existing with { CancelRequestedAt = at, UpdatedAt = at };
+            if (_tasks.TryUpdate(id, updated, existing))
+            {
+                feed.Publish(updated);
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Drops a task the broker did not confirm: it was never accepted.</summary>
@@ -56,20 +73,24 @@ public sealed class TaskBoard(IOptions<ProducerOptions> options, TimeProvider ti
             return existing;
         }
 
+        // A Producer's announcement of a task it accepted is attempt 0 and names no worker.
+        var announced = e.Attempt == 0;
         return new TrackedTask(
             e.Id,
             existing?.Text,
             state,
             e.Dots,
             e.ProgressSeconds,
-            e.Worker,
+            e.Worker is { Length: > 0 } ? e.Worker : existing?.Worker,
             e.Attempt,
             e.Error,
-            existing?.QueuedAt,
+            existing?.QueuedAt ?? (announced ? e.At : null),
             e.StartedAt ?? (state == TaskState.Running ? existing?.StartedAt ?? e.At : existing?.StartedAt),
             state.IsFinished() ? e.At : null,
             e.At,
-            existing?.TraceId ?? e.TraceId);
+            existing?.TraceId ?? e.TraceId,
+            e.DueAt ?? existing?.DueAt,
+            existing?.CancelRequestedAt);
     }
 
     private void Update(string id, Func<TrackedTask?, TrackedTask> change)

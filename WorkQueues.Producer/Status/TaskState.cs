@@ -7,6 +7,9 @@ namespace WorkQueues.Producer.Status;
 [JsonConverter(typeof(JsonStringEnumConverter<TaskState>))]
 public enum TaskState
 {
+    [JsonStringEnumMemberName(TaskEvent.States.Scheduled)]
+    Scheduled,
+
     [JsonStringEnumMemberName(TaskEvent.States.Queued)]
     Queued,
 
@@ -21,6 +24,9 @@ public enum TaskState
 
     [JsonStringEnumMemberName(TaskEvent.States.DeadLettered)]
     DeadLettered,
+
+    [JsonStringEnumMemberName(TaskEvent.States.Cancelled)]
+    Cancelled,
 }
 
 public static class TaskStates
@@ -30,24 +36,39 @@ public static class TaskStates
     {
         TaskState? parsed = wire switch
         {
+            TaskEvent.States.Scheduled => TaskState.Scheduled,
             TaskEvent.States.Queued => TaskState.Queued,
             TaskEvent.States.Running => TaskState.Running,
             TaskEvent.States.Retrying => TaskState.Retrying,
             TaskEvent.States.Completed => TaskState.Completed,
             TaskEvent.States.DeadLettered => TaskState.DeadLettered,
+            TaskEvent.States.Cancelled => TaskState.Cancelled,
             _ => null,
         };
         state = parsed.GetValueOrDefault();
         return parsed.HasValue;
     }
 
-    /// <summary>Whether the task has stopped moving: done, or given up on.</summary>
-    public static bool IsFinished(this TaskState state) => state is TaskState.Completed or TaskState.DeadLettered;
+    /// <summary>The wire string of a state, as JSON and the workers' events spell it.</summary>
+    public static string ToWire(this TaskState state) => state switch
+    {
+        TaskState.Scheduled => TaskEvent.States.Scheduled,
+        TaskState.Queued => TaskEvent.States.Queued,
+        TaskState.Running => TaskEvent.States.Running,
+        TaskState.Retrying => TaskEvent.States.Retrying,
+        TaskState.Completed => TaskEvent.States.Completed,
+        TaskState.DeadLettered => TaskEvent.States.DeadLettered,
+        TaskState.Cancelled => TaskEvent.States.Cancelled,
+        _ => throw new ArgumentOutOfRangeException(nameof(state), state, null),
+    };
+
+    /// <summary>Whether the task has stopped moving: done, given up on, or cancelled.</summary>
+    public static bool IsFinished(this TaskState state) => state is TaskState.Completed or TaskState.DeadLettered or TaskState.Cancelled;
 
     /// <summary>How far along an attempt the state is; a change never steps back to a lower stage of the same attempt.</summary>
     public static int Stage(this TaskState state) => state switch
     {
-        TaskState.Queued => 0,
+        TaskState.Scheduled or TaskState.Queued => 0,
         TaskState.Running => 1,
         TaskState.Retrying => 2,
         _ => 3,

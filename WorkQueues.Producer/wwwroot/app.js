@@ -63,13 +63,13 @@ function render(task) {
   if (!row) {
     row = document.createElement('tr');
     row.dataset.id = task.id;
-    for (const [label, cls] of [['Task', 'text'], ['State', 'state'], ['Progress'], ['Worker'], ['Attempts'], ['Trace']]) cell(row, label, cls);
+    for (const [label, cls] of [['Task', 'text'], ['State', 'state'], ['Progress'], ['Worker'], ['Attempts'], ['Trace'], ['Cancel']]) cell(row, label, cls);
     rows.set(task.id, row);
     $('tasks').prepend(row);
   }
-  const [text, state, progress, worker, attempts, trace] = row.children;
+  const [text, state, progress, worker, attempts, trace, cancel] = row.children;
   text.textContent = task.text ?? task.id;
-  state.textContent = task.state.replace('_', ' ');
+  state.textContent = describeState(task);
   state.className = `state state-${task.state}`;
   const bar = progress.querySelector('progress') ?? progress.appendChild(document.createElement('progress'));
   bar.max = Math.max(task.dots, 1);
@@ -86,7 +86,45 @@ function render(task) {
     a.setAttribute('aria-label', `Trace of ${task.text ?? task.id} in the dashboard`);
     trace.appendChild(a);
   }
+  cancel.textContent = '';
+  if (!finished.has(task.state)) {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'cancel';
+    button.dataset.id = task.id;
+    button.textContent = task.cancelRequestedAt ? 'Cancelling…' : 'Cancel';
+    button.disabled = Boolean(task.cancelRequestedAt);
+    button.setAttribute('aria-label', `Cancel ${task.text ?? task.id}`);
+    cancel.appendChild(button);
+  }
 }
+
+const finished = new Set(['completed', 'dead_lettered', 'cancelled']);
+
+// "scheduled (due 14:03:07)", "retrying: timed out", "running, cancel requested".
+function describeState(task) {
+  let text = task.state.replace('_', ' ');
+  if (task.state === 'scheduled' && task.dueAt) text += ` (due ${new Date(task.dueAt).toLocaleTimeString()})`;
+  if (task.error && task.state !== 'completed') text += `: ${task.error}`;
+  if (task.cancelRequestedAt && !finished.has(task.state)) text += ', cancel requested';
+  return text;
+}
+
+// One listener for every row's Cancel button: the page's CSP allows no inline handlers.
+$('tasks').addEventListener('click', async (event) => {
+  const button = event.target.closest('button.cancel');
+  if (!button) return;
+  button.disabled = true;
+  const response = await api(`/tasks/${encodeURIComponent(button.dataset.id)}`, { method: 'DELETE' });
+  const json = await response.json().catch(() => null);
+  if (response.status === 202) {
+    say('Cancel recorded.');
+    button.textContent = 'Cancelling…';
+  } else {
+    say(`Not cancelled: ${json?.detail ?? response.statusText}`);
+    button.disabled = false;
+  }
+});
 
 async function post(path, body, type) {
   const response = await api(path, { method: 'POST', headers: { 'Content-Type': type }, body });
@@ -96,7 +134,7 @@ async function post(path, body, type) {
 }
 
 async function track(accepted, texts) {
-  accepted.forEach((t, i) => render({ id: t.id, text: texts[i], state: 'queued', dots: t.dots, progressSeconds: 0, attempts: 0 }));
+  accepted.forEach((t, i) => render({ id: t.id, text: texts[i], state: t.dueAt ? 'scheduled' : 'queued', dueAt: t.dueAt, dots: t.dots, progressSeconds: 0, attempts: 0 }));
   for (const t of accepted) {
     const response = await api(`/tasks/${t.id}`);
     if (response.ok) render(await response.json());
@@ -106,10 +144,14 @@ async function track(accepted, texts) {
 $('send-one').addEventListener('submit', async (event) => {
   event.preventDefault();
   const text = $('task').value;
+  const delay = $('delay').value;
   try {
-    const accepted = await post('/tasks', text, 'text/plain');
-    say(`Queued "${text}" (${accepted.dots} s of work).`);
+    const accepted = await post(delay ? `/tasks?delay=${encodeURIComponent(delay)}` : '/tasks', text, 'text/plain');
+    say(accepted.dueAt
+      ? `Scheduled "${text}" (${accepted.dots} s of work), due ${new Date(accepted.dueAt).toLocaleTimeString()}.`
+      : `Queued "${text}" (${accepted.dots} s of work).`);
     $('task').value = '';
+    $('delay').value = '';
     await track([accepted], [text]);
   } catch (error) { say(`Not queued: ${error.message}`); }
 });

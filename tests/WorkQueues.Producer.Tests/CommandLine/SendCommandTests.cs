@@ -37,4 +37,14 @@ public class SendCommandTests
     [InlineData("--environment Production")]
     public void No_words_or_host_options_start_the_web_server(string commandLine) =>
         Assert.False(SendCommand.TryParse(commandLine.Split(' ', StringSplitOptions.RemoveEmptyEntries), out _));
+
+    [Fact]
+    public void Schedule_and_time_limit_options_may_stand_anywhere_and_start_command_line_mode()
+    {
+        Assert.True(SendCommand.TryParse(["--delay", "5", "A", "task..", "--timeout", "2"], out var command));
+
+        Assert.Equal(("A task..", "5", null, "2"), (command.Task, command.Delay, command.NotBefore, command.Timeout));
+        Assert.True(SendCommand.TryParse(["--not-before", "2030-01-01T00:00:00Z"], out var scheduled));
+        Assert.Equal((SendCommand.DefaultTask, "2030-01-01T00:00:00Z"), (scheduled.Task, scheduled.NotBefore));
+    }
 }

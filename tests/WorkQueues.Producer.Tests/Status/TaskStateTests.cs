@@ -8,11 +8,13 @@ public class TaskStateTests
 {
     public static TheoryData<TaskState, string> WireNames => new()
     {
+        { TaskState.Scheduled, TaskEvent.States.Scheduled },
         { TaskState.Queued, TaskEvent.States.Queued },
         { TaskState.Running, TaskEvent.States.Running },
         { TaskState.Retrying, TaskEvent.States.Retrying },
         { TaskState.Completed, TaskEvent.States.Completed },
         { TaskState.DeadLettered, TaskEvent.States.DeadLettered },
+        { TaskState.Cancelled, TaskEvent.States.Cancelled },
     };
 
     [Theory]
@@ -22,7 +24,12 @@ public class TaskStateTests
         Assert.Equal($"\"{wire}\"", JsonSerializer.Serialize(state));
         Assert.True(TaskStates.TryParse(wire, out var parsed));
         Assert.Equal(state, parsed);
+        Assert.Equal(wire, state.ToWire());
     }
+
+    [Fact]
+    public void Completed_dead_lettered_and_cancelled_tasks_are_finished_and_no_other() =>
+        Assert.Equal([TaskState.Completed, TaskState.DeadLettered, TaskState.Cancelled], Enum.GetValues<TaskState>().Where(s => s.IsFinished()));
 
     [Theory]
     [InlineData("Completed")]

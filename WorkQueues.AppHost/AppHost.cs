@@ -11,6 +11,7 @@ builder.AddProject<Projects.WorkQueues_Producer>("producer")
     .WithReference(messaging)
     .WaitFor(messaging)
     .WithServiceConfiguration(builder.Configuration, "Tasks", "Producer")
+    .WithApiKeys()
     .WithPageLinks(messaging, builder.Configuration)
     .WithExternalHttpEndpoints()
     .WithHttpHealthCheck("/health");

@@ -1,4 +1,9 @@
-using WorkQueues.Producer;
+using WorkQueues.Producer.Api;
+using WorkQueues.Producer.CommandLine;
+using WorkQueues.Producer.Page;
+using WorkQueues.Producer.Publishing;
+using WorkQueues.Producer.Security;
+using WorkQueues.Producer.Status;
 
 // `dotnet run --project WorkQueues.Producer -- First message.` sends one task and exits, like the tutorial's new_task.py.
 if (SendCommand.TryParse(args, out var send))
@@ -8,12 +13,17 @@ if (SendCommand.TryParse(args, out var send))
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
-builder.AddTaskPublishing().AddTaskStatus();
+builder.AddProducerSecurity();
+builder.AddTaskPublishing();
+builder.AddTaskStatus();
 
 var app = builder.Build();
-app.MapDefaultEndpoints();
+app.UseProducerSecurity();
 app.MapTaskPage();
 app.MapTasksApi();
+app.MapTaskCancellationApi();
+app.MapTaskStatusApi();
 app.MapDeadLettersApi();
+app.MapDefaultEndpoints();
 await app.RunAsync();
 return 0;

@@ -38,17 +38,20 @@ public static class DeadLetters
     }
 
     /// <summary>
-    /// Moves up to <paramref name="limit"/> dead letters back into <c>task_queue</c> with their attempts reset. Each is
-    /// removed from the dead-letter queue only after the broker confirmed its copy.
+    /// Moves up to <paramref name="limit"/> dead letters back into <c>task_queue</c> with their attempts reset, and never
+    /// more than were waiting when it started: a task that fails again while this runs is dead-lettered anew and left
+    /// for the next requeue, so a poison task is not moved round and round. Each is removed from the dead-letter queue
+    /// only after the broker confirmed its copy.
     /// </summary>
     public static async Task<int> RequeueAsync(IConnection connection, int limit, CancellationToken cancellationToken)
     {
         await using var channel = await connection.CreateChannelAsync(
             new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true),
             cancellationToken);
-        await channel.DeclareDeadLetterQueueAsync(cancellationToken);
+        var waiting = (await channel.DeclareDeadLetterQueueAsync(cancellationToken)).MessageCount;
+        var cap = (int)Math.Min(limit, waiting);
         var moved = 0;
-        while (moved < limit && await channel.BasicGetAsync(TaskQueueTopology.DeadLetterQueueName, autoAck: false, cancellationToken) is { } message)
+        while (moved < cap && await channel.BasicGetAsync(TaskQueueTopology.DeadLetterQueueName, autoAck: false, cancellationToken) is { } message)
         {
             var original = message.BasicProperties;
             var headers = original.Headers?

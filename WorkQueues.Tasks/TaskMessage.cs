@@ -23,6 +23,43 @@ public static class TaskMessage
         Timestamp = new AmqpTimestamp(now.ToUnixTimeSeconds()),
     };
 
+    /// <summary>
+    /// A task with controls: its due time and time limit travel as headers (<see cref="TaskQueueTopology.DueAtHeader"/>,
+    /// <see cref="TaskQueueTopology.TimeoutHeader"/>). A task without any carries no headers, as the tutorial's.
+    /// </summary>
+    public static BasicProperties CreateProperties(string id, DateTimeOffset now, TaskControls controls)
+    {
+        var properties = CreateProperties(id, now);
+        if (controls.DueAt is not null || controls.Timeout is not null)
+        {
+            properties.Headers = new Dictionary<string, object?>();
+            if (controls.DueAt is { } due)
+            {
+                properties.Headers[TaskQueueTopology.DueAtHeader] = due.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            if (controls.Timeout is { } timeout)
+            {
+                properties.Headers[TaskQueueTopology.TimeoutHeader] = (long)Math.Ceiling(timeout.TotalMilliseconds);
+            }
+        }
+
+        return properties;
+    }
+
+    /// <summary>Where a task is published: <c>task_queue</c> through the default exchange, or the delay levels' entry.</summary>
+    public static (string Exchange, string RoutingKey) DestinationOf(TaskControls controls) =>
+        controls.DelaySeconds is { } seconds
+            ? (TaskDelayTopology.EntryExchangeName, TaskDelayTopology.RoutingKey(seconds))
+            : (string.Empty, TaskQueueTopology.QueueName);
+
+    /// <summary>The time limit a delivery's headers ask for, if any and readable.</summary>
+    public static TimeSpan? TimeoutOf(IReadOnlyBasicProperties properties) =>
+        properties.Headers?.TryGetValue(TaskQueueTopology.TimeoutHeader, out var value) == true
+            && value switch { long l => l, int i => i, short s => s, byte b => b, _ => (long?)null } is > 0 and var ms
+            ? TimeSpan.FromMilliseconds(ms)
+            : null;
+
     /// <summary>The same task sent on again (to a retry, the dead-letter queue or back to task_queue): same id and
     /// time, persistent, with the given headers.</summary>
     public static BasicProperties CopyProperties(IReadOnlyBasicProperties original, IDictionary<string, object?>? headers) => new()

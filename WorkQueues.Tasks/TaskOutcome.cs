@@ -15,6 +15,9 @@ public enum TaskOutcome
 
     /// <summary>The delivery went back to <c>task_queue</c> unfinished (the worker stopped, or a copy could not be made).</summary>
     Requeued,
+
+    /// <summary>The task was cancelled (<c>DELETE /tasks/{id}</c>): not run, or its handler stopped; acked, never retried.</summary>
+    Cancelled,
 }
 
 /// <summary>The one place a <see cref="TaskOutcome"/> becomes the words on the wire.</summary>
@@ -27,6 +30,7 @@ public static class TaskOutcomes
         TaskOutcome.Retried => "retried",
         TaskOutcome.DeadLettered => "dead_lettered",
         TaskOutcome.Requeued => "requeued",
+        TaskOutcome.Cancelled => "cancelled",
         _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, null),
     };
 
@@ -37,9 +41,20 @@ public static class TaskOutcomes
         TaskOutcome.Retried => TaskEvent.States.Retrying,
         TaskOutcome.DeadLettered => TaskEvent.States.DeadLettered,
         TaskOutcome.Requeued => TaskEvent.States.Queued,
+        TaskOutcome.Cancelled => TaskEvent.States.Cancelled,
         _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, null),
     };
 
     /// <summary>Whether the attempt failed: what the <c>workqueues.tasks.failed</c> counter counts.</summary>
     public static bool IsFailure(this TaskOutcome outcome) => outcome is TaskOutcome.Retried or TaskOutcome.DeadLettered;
+}
+
+/// <summary>Why an attempt failed, where the Worker itself decided it: the error its events, spans and dead letters carry.</summary>
+public static class TaskFailures
+{
+    /// <summary>The attempt ran past its time limit (<c>x-timeout-ms</c>, or <c>Worker:TaskTimeout</c>).</summary>
+    public const string TimedOut = "timed out";
+
+    /// <summary>The <c>error.type</c> tag of a timed-out attempt's metrics and span.</summary>
+    public const string TimedOutErrorType = "timeout";
 }

@@ -26,6 +26,12 @@ public static class TaskQueueTopology
     public const string DeadReasonHeader = "x-dead-reason";
     public const string DeadAtHeader = "x-dead-at";
 
+    /// <summary>Header of a scheduled task: when it is due, RFC 3339 in UTC. Informative; the delay levels hold it.</summary>
+    public const string DueAtHeader = "x-due-at";
+
+    /// <summary>Header with a task's time limit per attempt, in whole milliseconds (a long).</summary>
+    public const string TimeoutHeader = "x-timeout-ms";
+
     /// <summary>The wait before attempt <paramref name="nextAttempt"/>: doubling from <paramref name="firstDelay"/>.</summary>
     public static TimeSpan RetryDelay(int nextAttempt, TimeSpan firstDelay) =>
         firstDelay * Math.Pow(2, Math.Max(0, nextAttempt - 2));

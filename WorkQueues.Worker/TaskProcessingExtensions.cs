@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using WorkQueues.Tasks;
+using WorkQueues.Worker.Cancellation;
 using WorkQueues.Worker.Consuming;
 using WorkQueues.Worker.Events;
 using WorkQueues.Worker.Handlers;
@@ -36,6 +38,12 @@ public static class TaskProcessingExtensions
         builder.Services.AddSingleton<TaskEventPublisher>();
         builder.Services.AddSingleton<ITaskEventSink>(services => services.GetRequiredService<TaskEventPublisher>());
         builder.Services.AddHostedService(services => services.GetRequiredService<TaskEventPublisher>());
+        builder.Services.AddSingleton(services => new CancelledTasks(
+            services.GetRequiredService<TimeProvider>(),
+            services.GetRequiredService<IOptions<WorkerOptions>>().Value.MaxRememberedCancels,
+            TaskCancellation.Retention));
+        builder.Services.AddSingleton<TaskCancellationListener>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<TaskCancellationListener>());
         builder.Services.AddSingleton<TaskProcessor>();
         builder.Services.AddHostedService<TaskConsumer>();
         return new TaskProcessingBuilder(builder.Services);

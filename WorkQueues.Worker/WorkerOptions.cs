@@ -25,4 +25,15 @@ public sealed class WorkerOptions
     /// <summary>The wait before the second attempt; each further attempt waits twice as long.</summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// The time limit of one attempt of a task that asks for none (its <c>x-timeout-ms</c> header); none by default, as
+    /// in the tutorial. Past it the handler's token fires and the attempt fails as <c>timed out</c>.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan? TaskTimeout { get; set; }
+
+    /// <summary>The most cancels a Worker remembers at once; past it the oldest is forgotten before its 8 days are up.</summary>
+    [Range(1_000, 10_000_000)]
+    public int MaxRememberedCancels { get; set; } = 1_000_000;
 }

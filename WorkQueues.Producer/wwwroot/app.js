@@ -7,6 +7,49 @@ let links = { dashboard: null, managementUi: null };
 const $ = (id) => document.getElementById(id);
 const say = (text) => { $('message').textContent = text; };
 
+// Credentials: none in Development. Elsewhere the API key (or bearer token) the user gives when a request is refused
+// with 401, asked for once, kept for this tab only (sessionStorage) and sent with every request.
+const credentialKey = 'workqueues-credential';
+let credential = JSON.parse(sessionStorage.getItem(credentialKey) ?? 'null');
+let asking = null;
+
+function credentialHeaders() {
+  if (!credential) return {};
+  return credential.scheme === 'Bearer' ? { Authorization: `Bearer ${credential.value}` } : { 'X-Api-Key': credential.value };
+}
+
+function askForCredential(challenge, refused) {
+  asking ??= new Promise((resolve) => {
+    const scheme = /^Bearer/i.test(challenge ?? '') ? 'Bearer' : 'ApiKey';
+    $('key-label').textContent = scheme === 'Bearer' ? 'Access token' : 'API key';
+    $('key-hint').textContent = refused ? 'That one was refused; try again.' : 'This Producer asks for a key. It is kept for this tab only.';
+    $('key-form').hidden = false;
+    $('key').focus();
+    $('key-form').addEventListener('submit', (event) => {
+      event.preventDefault();
+      credential = { scheme, value: $('key').value.trim() };
+      sessionStorage.setItem(credentialKey, JSON.stringify(credential));
+      $('key').value = '';
+      $('key-form').hidden = true;
+      asking = null;
+      resolve();
+    }, { once: true });
+  });
+  return asking;
+}
+
+// fetch, with the credentials; on a 401, asks for them and tries again.
+async function api(path, options = {}) {
+  for (;;) {
+    const refused = credential !== null;
+    const response = await fetch(path, { ...options, headers: { ...options.headers, ...credentialHeaders() } });
+    if (response.status !== 401) return response;
+    credential = null;
+    sessionStorage.removeItem(credentialKey);
+    await askForCredential(response.headers.get('WWW-Authenticate'), refused);
+  }
+}
+
 function cell(row, label, className) {
   const td = document.createElement('td');
   td.dataset.label = label;
@@ -20,13 +63,13 @@ function render(task) {
   if (!row) {
     row = document.createElement('tr');
     row.dataset.id = task.id;
-    for (const [label, cls] of [['Task', 'text'], ['State', 'state'], ['Progress'], ['Worker'], ['Attempts'], ['Trace']]) cell(row, label, cls);
+    for (const [label, cls] of [['Task', 'text'], ['State', 'state'], ['Progress'], ['Worker'], ['Attempts'], ['Trace'], ['Cancel']]) cell(row, label, cls);
     rows.set(task.id, row);
     $('tasks').prepend(row);
   }
-  const [text, state, progress, worker, attempts, trace] = row.children;
+  const [text, state, progress, worker, attempts, trace, cancel] = row.children;
   text.textContent = task.text ?? task.id;
-  state.textContent = task.state.replace('_', ' ');
+  state.textContent = describeState(task);
   state.className = `state state-${task.state}`;
   const bar = progress.querySelector('progress') ?? progress.appendChild(document.createElement('progress'));
   bar.max = Math.max(task.dots, 1);
@@ -43,19 +86,57 @@ function render(task) {
     a.setAttribute('aria-label', `Trace of ${task.text ?? task.id} in the dashboard`);
     trace.appendChild(a);
   }
+  cancel.textContent = '';
+  if (!finished.has(task.state)) {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'cancel';
+    button.dataset.id = task.id;
+    button.textContent = task.cancelRequestedAt ? 'Cancelling…' : 'Cancel';
+    button.disabled = Boolean(task.cancelRequestedAt);
+    button.setAttribute('aria-label', `Cancel ${task.text ?? task.id}`);
+    cancel.appendChild(button);
+  }
 }
 
+const finished = new Set(['completed', 'dead_lettered', 'cancelled']);
+
+// "scheduled (due 14:03:07)", "retrying: timed out", "running, cancel requested".
+function describeState(task) {
+  let text = task.state.replace('_', ' ');
+  if (task.state === 'scheduled' && task.dueAt) text += ` (due ${new Date(task.dueAt).toLocaleTimeString()})`;
+  if (task.error && task.state !== 'completed') text += `: ${task.error}`;
+  if (task.cancelRequestedAt && !finished.has(task.state)) text += ', cancel requested';
+  return text;
+}
+
+// One listener for every row's Cancel button: the page's CSP allows no inline handlers.
+$('tasks').addEventListener('click', async (event) => {
+  const button = event.target.closest('button.cancel');
+  if (!button) return;
+  button.disabled = true;
+  const response = await api(`/tasks/${encodeURIComponent(button.dataset.id)}`, { method: 'DELETE' });
+  const json = await response.json().catch(() => null);
+  if (response.status === 202) {
+    say('Cancel recorded.');
+    button.textContent = 'Cancelling…';
+  } else {
+    say(`Not cancelled: ${json?.detail ?? response.statusText}`);
+    button.disabled = false;
+  }
+});
+
 async function post(path, body, type) {
-  const response = await fetch(path, { method: 'POST', headers: { 'Content-Type': type }, body });
+  const response = await api(path, { method: 'POST', headers: { 'Content-Type': type }, body });
   const json = await response.json().catch(() => null);
   if (!response.ok) throw new Error(json?.detail ?? json?.title ?? `${response.status} ${response.statusText}`);
   return json;
 }
 
 async function track(accepted, texts) {
-  accepted.forEach((t, i) => render({ id: t.id, text: texts[i], state: 'queued', dots: t.dots, progressSeconds: 0, attempts: 0 }));
+  accepted.forEach((t, i) => render({ id: t.id, text: texts[i], state: t.dueAt ? 'scheduled' : 'queued', dueAt: t.dueAt, dots: t.dots, progressSeconds: 0, attempts: 0 }));
   for (const t of accepted) {
-    const response = await fetch(`/tasks/${t.id}`);
+    const response = await api(`/tasks/${t.id}`);
     if (response.ok) render(await response.json());
   }
 }
@@ -63,10 +144,14 @@ async function track(accepted, texts) {
 $('send-one').addEventListener('submit', async (event) => {
   event.preventDefault();
   const text = $('task').value;
+  const delay = $('delay').value;
   try {
-    const accepted = await post('/tasks', text, 'text/plain');
-    say(`Queued "${text}" (${accepted.dots} s of work).`);
+    const accepted = await post(delay ? `/tasks?delay=${encodeURIComponent(delay)}` : '/tasks', text, 'text/plain');
+    say(accepted.dueAt
+      ? `Scheduled "${text}" (${accepted.dots} s of work), due ${new Date(accepted.dueAt).toLocaleTimeString()}.`
+      : `Queued "${text}" (${accepted.dots} s of work).`);
     $('task').value = '';
+    $('delay').value = '';
     await track([accepted], [text]);
   } catch (error) { say(`Not queued: ${error.message}`); }
 });
@@ -85,9 +170,31 @@ $('send-batch').addEventListener('submit', async (event) => {
 
 async function refreshQueue() {
   try {
-    const queue = await (await fetch('/queue')).json();
+    const response = await api('/queue');
+    if (!response.ok) throw new Error(response.statusText);
+    const queue = await response.json();
     $('queue').textContent = `Queue: ${queue.ready} waiting, ${queue.consumers} workers`;
   } catch { $('queue').textContent = 'Queue: unknown'; }
+}
+
+async function loadRecent() {
+  const recent = await (await api('/tasks?limit=50')).json();
+  recent.reverse().forEach(render);
+}
+
+// EventSource sends no headers, so the stream (and only it) takes the credential in its query string.
+function follow() {
+  const query = !credential ? '' : `?${credential.scheme === 'Bearer' ? 'access_token' : 'api_key'}=${encodeURIComponent(credential.value)}`;
+  const events = new EventSource(`/tasks/events${query}`);
+  // After a reconnect the stream starts afresh: catch up on what changed meanwhile.
+  let connected = false;
+  events.addEventListener('ready', () => { if (connected) loadRecent(); connected = true; });
+  events.addEventListener('task', (event) => render(JSON.parse(event.data)));
+  events.addEventListener('error', async () => {
+    if (events.readyState !== EventSource.CLOSED) return; // the browser reconnects by itself
+    await loadRecent(); // asks for the credential again if that is why the stream was refused
+    setTimeout(follow, 3000);
+  });
 }
 
 async function start() {
@@ -97,10 +204,8 @@ async function start() {
     a.href = links.managementUi;
     a.hidden = false;
   }
-  const recent = await (await fetch('/tasks?limit=50')).json();
-  recent.reverse().forEach(render);
-  const events = new EventSource('/tasks/events');
-  events.addEventListener('task', (event) => render(JSON.parse(event.data)));
+  await loadRecent();
+  follow();
   refreshQueue();
   setInterval(refreshQueue, 2000);
 }

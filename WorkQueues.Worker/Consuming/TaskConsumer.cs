@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
 using WorkQueues.Tasks;
+using WorkQueues.Worker.Cancellation;
 
 namespace WorkQueues.Worker.Consuming;
 
@@ -16,6 +17,7 @@ public sealed partial class TaskConsumer(
     IConnection connection,
     TaskProcessor processor,
     FailedTaskRouter router,
+    TaskCancellationListener cancellations,
     IOptions<WorkerOptions> options,
     ILogger<TaskConsumer> logger) : IHostedService, IAsyncDisposable
 {
@@ -34,8 +36,11 @@ public sealed partial class TaskConsumer(
             new CreateChannelOptions(publisherConfirmationsEnabled: false, publisherConfirmationTrackingEnabled: false, consumerDispatchConcurrency: 1),
             cancellationToken);
         _settler = new ChannelSettler(_channel);
-        await _channel.DeclareTaskQueueAsync(cancellationToken);
+        // task_queue as the tutorial declares it, and the delay levels that deliver scheduled tasks into it.
+        await _channel.DeclareDelayTopologyAsync(cancellationToken);
         await router.DeclareTopologyAsync(cancellationToken);
+        // No task is taken before every cancel made so far is known, those made while no Worker ran included.
+        await cancellations.CaughtUp.WaitAsync(cancellationToken);
         await _channel.BasicQosAsync(prefetchSize: 0, prefetchCount: concurrency, global: false, cancellationToken);
 
         var consumer = new AsyncEventingBasicConsumer(_channel);

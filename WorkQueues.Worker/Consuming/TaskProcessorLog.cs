@@ -23,6 +23,9 @@ internal static partial class TaskProcessorLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Shutdown time ran out; the unfinished task goes back to the queue: {Task}")]
     public static partial void LogAbandoned(this ILogger logger, string task);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Task cancelled {When}: {Task}")]
+    public static partial void LogCancelled(this ILogger logger, string task, string when);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Unreadable message sent to task_queue.dead: {Reason}")]
     public static partial void LogUnreadable(this ILogger logger, string reason);
 }

@@ -12,7 +12,9 @@ public interface ITaskHandler
     /// retried, or dead-lettered after its last attempt). Runs on the consumer's dispatch thread until its first
     /// await: offload long synchronous work (<see cref="Task.Run(Action, CancellationToken)"/>).
     /// </summary>
-    /// <param name="cancellationToken">Fires when this attempt must stop (today: the Worker's shutdown time ran out);
-    /// stop by throwing <see cref="OperationCanceledException"/> and the task goes back to the queue untouched.</param>
+    /// <param name="cancellationToken">Fires when this attempt must stop: the task was cancelled (it is then acked as
+    /// cancelled), its time limit passed (the attempt fails as <c>timed out</c>), or the Worker's shutdown time ran out
+    /// (the task goes back to the queue untouched). Stop by throwing <see cref="OperationCanceledException"/>; a
+    /// handler that ignores its token runs on, and its task ends as the handler does.</param>
     Task HandleAsync(TaskContext task, CancellationToken cancellationToken);
 }

@@ -10,6 +10,7 @@ public sealed class WorkerMetrics
 
     private readonly Counter<long> _completed = TaskTelemetry.Meter.CreateCounter<long>("workqueues.tasks.completed", "{task}", "Tasks done and acked");
     private readonly Counter<long> _failed = TaskTelemetry.Meter.CreateCounter<long>("workqueues.tasks.failed", "{task}", "Attempts that failed, by what happened next");
+    private readonly Counter<long> _cancelled = TaskTelemetry.Meter.CreateCounter<long>("workqueues.tasks.cancelled", "{task}", "Tasks acked as cancelled, unrun or stopped");
     private readonly Counter<long> _redelivered = TaskTelemetry.Meter.CreateCounter<long>("workqueues.tasks.redelivered", "{task}", "Deliveries the broker flagged as redelivered");
     private readonly Histogram<double> _duration = TaskTelemetry.Meter.CreateHistogram<double>("workqueues.task.duration", "s", "Time from receiving a task to settling it");
     private readonly UpDownCounter<long> _inFlight = TaskTelemetry.Meter.CreateUpDownCounter<long>("workqueues.tasks.in_flight", "{task}", "Tasks being worked on");
@@ -29,7 +30,8 @@ public sealed class WorkerMetrics
         }
     }
 
-    public void Settled(TaskOutcome outcome, TimeSpan elapsed)
+    /// <param name="errorType">The <c>error.type</c> of a failure the Worker decided itself (<see cref="TaskFailures.TimedOutErrorType"/>).</param>
+    public void Settled(TaskOutcome outcome, TimeSpan elapsed, string? errorType = null)
     {
         var tag = new KeyValuePair<string, object?>("workqueues.task.outcome", outcome.ToTagValue());
         _inFlight.Add(-1, Queue);
@@ -38,9 +40,13 @@ public sealed class WorkerMetrics
         {
             _completed.Add(1, Queue);
         }
+        else if (outcome == TaskOutcome.Cancelled)
+        {
+            _cancelled.Add(1, Queue);
+        }
         else if (outcome.IsFailure())
         {
-            _failed.Add(1, Queue, tag);
+            _failed.Add(1, Queue, tag, new("error.type", errorType ?? "_OTHER"));
         }
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using RabbitMQ.Client;
 using WorkQueues.Tasks;
+using WorkQueues.Worker.Cancellation;
 using WorkQueues.Worker.Consuming;
 using WorkQueues.Worker.Handlers;
 using WorkQueues.Worker.Telemetry;
@@ -17,6 +18,7 @@ public class TaskProcessorTests
     private readonly RecordingSettler _settler = new();
     private readonly RecordingEventSink _events = new();
     private RecordingRouter _router = new();
+    private readonly CancelledTasks _cancelled = new(TimeProvider.System, 1_000, TaskCancellation.Retention);
 
     private static TaskDelivery Delivery(string text, int? attempt = null, string id = "task-1") =>
         Delivery(Encoding.UTF8.GetBytes(text), attempt, id);
@@ -27,13 +29,14 @@ public class TaskProcessorTests
         new BasicProperties { MessageId = id, Headers = attempt is { } a ? new Dictionary<string, object?> { [TaskQueueTopology.AttemptHeader] = a } : null },
         body);
 
-    private TaskProcessor Processor(Func<TaskContext, CancellationToken, Task> work) => new(
+    private TaskProcessor Processor(Func<TaskContext, CancellationToken, Task> work, WorkerOptions? options = null) => new(
         new ServiceCollection().AddScoped<ITaskHandler>(_ => new DelegateTaskHandler(work)).BuildServiceProvider().GetRequiredService<IServiceScopeFactory>(),
         _router,
+        _cancelled,
         _events,
         new WorkerMetrics(new QueueDepthSampler(connection: null!, NullLogger<QueueDepthSampler>.Instance)),
         TimeProvider.System,
-        Options.Create(new WorkerOptions { MaxAttempts = 5 }),
+        Options.Create(options ?? new WorkerOptions { MaxAttempts = 5 }),
         Options.Create(new TaskOptions()),
         NullLogger<TaskProcessor>.Instance);
 

@@ -1,0 +1,173 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
+using WorkQueues.Tasks;
+
+namespace WorkQueues.Producer.Publishing;
+
+/// <summary>
+/// Publishes tasks persistent to <c>task_queue</c> and returns only once the broker has confirmed them. Many publishes
+/// share one channel with confirms outstanding at once, so a batch costs one round trip, not one per task.
+/// </summary>
+public sealed class TaskPublisher(
+    IConnection connection,
+    IOptions<ProducerOptions> options,
+    ProducerMetrics metrics,
+    TaskAnnouncer announcer,
+    IEnumerable<ITaskPublishObserver> observers,
+    TimeProvider time,
+    ILogger<TaskPublisher> logger) : IAsyncDisposable
+{
+    // The Producer declares task_queue as new_task.py does, and the delay levels, so publishing works before any worker ran.
+    private readonly ConfirmedChannel _channel = new(connection, (channel, token) => channel.DeclareDelayTopologyAsync(token));
+    private readonly ITaskPublishObserver[] _observers = observers.ToArray();
+    private readonly SemaphoreSlim _inFlight = new(options.Value.MaxPublishesInFlight, options.Value.MaxPublishesInFlight);
+
+    // The whole budget of one task, retries included, is Producer:PublishTimeout; within it, a broker that cannot
+    // be reached (down, restarting, connection recovering) is tried again with growing pauses.
+    private readonly ResiliencePipeline _pipeline = new ResiliencePipelineBuilder()
+        .AddTimeout(options.Value.PublishTimeout)
+        .AddRetry(new RetryStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle<TaskPublishException>(ex => ex.IsTransient),
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            Delay = TimeSpan.FromMilliseconds(100),
+            MaxDelay = TimeSpan.FromSeconds(1),
+            MaxRetryAttempts = int.MaxValue,
+        })
+        .Build();
+
+    /// <summary>
+    /// Publishes one task and waits for its confirm, within <see cref="ProducerOptions.PublishTimeout"/>: to
+    /// <c>task_queue</c>, or when <paramref name="controls"/> schedule it, into the delay levels.
+    /// </summary>
+    public async Task<PublishedTask> PublishAsync(TaskText task, TaskControls controls, CancellationToken cancellationToken)
+    {
+        var id = TaskMessage.NewId();
+        // Covers the publish *and* the wait for the confirm; RabbitMQ.Client's own publish span, a child of this
+        // one, ends before the confirm arrives.
+        using var activity = TaskTelemetry.StartTaskActivity(TaskTelemetry.SendSpanName, ActivityKind.Producer, "send", "send", id);
+        activity?.SetTag("workqueues.task.dots", task.Dots).SetTag("workqueues.task.due_at", controls.DueAt?.ToString("O"));
+        try
+        {
+            var published = await PublishConfirmedAsync(id, task, controls, activity, cancellationToken);
+            await announcer.AnnounceAsync([published], activity?.TraceId.ToHexString());
+            return published;
+        }
+        catch (TaskPublishException ex)
+        {
+            activity.RecordFailure(ex);
+            throw;
+        }
+    }
+
+    /// <summary>Publishes every task with their confirms outstanding together; succeeds only if all were confirmed.</summary>
+    public async Task<IReadOnlyList<PublishedTask>> PublishManyAsync(IReadOnlyList<TaskText> tasks, TaskControls controls, CancellationToken cancellationToken)
+    {
+        // One send span for the batch, as OpenTelemetry's messaging conventions have it: a span per task would double
+        // the cost of tracing a batch. Each message's own publish span (RabbitMQ.Client's) is its child and carries
+        // the task's id, and the task's deliver and process spans follow from that one.
+        using var activity = TaskTelemetry.StartTaskActivity(TaskTelemetry.SendSpanName, ActivityKind.Producer, "send", "send", messageId: null);
+        activity?.SetTag("messaging.batch.message_count", tasks.Count).SetTag("workqueues.task.due_at", controls.DueAt?.ToString("O"));
+        var publishes = tasks.Select(task => PublishConfirmedAsync(TaskMessage.NewId(), task, controls, activity, cancellationToken)).ToArray();
+        try
+        {
+            var published = await Task.WhenAll(publishes);
+            await announcer.AnnounceAsync(published, activity?.TraceId.ToHexString());
+            return published;
+        }
+        catch (TaskPublishException ex)
+        {
+            var failed = publishes.Count(p => p.IsFaulted);
+            var failure = new TaskPublishException(
+                $"{failed} of {tasks.Count} tasks were not confirmed by the broker ({ex.Message}); " +
+                "the batch may be sent again (tasks already confirmed would then be queued twice).",
+                ex.IsTransient,
+                ex);
+            activity.RecordFailure(failure);
+            throw failure;
+        }
+    }
+
+    /// <summary>Tells the observers, then publishes the task until confirmed, retrying within the publish timeout.</summary>
+    private async Task<PublishedTask> PublishConfirmedAsync(string id, TaskText task, TaskControls controls, Activity? span, CancellationToken cancellationToken)
+    {
+        var properties = TaskMessage.CreateProperties(id, time.GetUtcNow(), controls);
+        var (exchange, routingKey) = TaskMessage.DestinationOf(controls);
+        var body = TaskText.Encode(task.Text);
+
+        // Observed before the publish: a worker can take the task, and report it running, before the confirm is here.
+        var queued = new PublishedTask(id, task.Dots, controls.DueAt);
+        var traceId = span?.TraceId.ToHexString();
+        foreach (var observer in _observers)
+        {
+            observer.Publishing(queued, task.Text, traceId);
+        }
+
+        try
+        {
+            // Every attempt sends the same message id, so a duplicate left by a lost confirm can be recognised.
+            await _pipeline.ExecuteAsync(
+                static async (state, token) => await state.Publisher.PublishOnceAsync(state.Exchange, state.RoutingKey, state.Properties, state.Body, token),
+                (Publisher: this, Exchange: exchange, RoutingKey: routingKey, Properties: properties, Body: body),
+                cancellationToken);
+            metrics.TaskPublished();
+            return queued;
+        }
+        catch (TimeoutRejectedException ex)
+        {
+            NotConfirmed(id);
+            throw new TaskPublishException($"The broker did not confirm the task within {options.Value.PublishTimeout.TotalSeconds:0.#} s.", transient: true, ex);
+        }
+        catch (TaskPublishException)
+        {
+            NotConfirmed(id);
+            throw;
+        }
+    }
+
+    private void NotConfirmed(string id)
+    {
+        foreach (var observer in _observers)
+        {
+            observer.NotConfirmed(id);
+        }
+    }
+
+    private async ValueTask PublishOnceAsync(string exchange, string routingKey, BasicProperties properties, byte[] body, CancellationToken cancellationToken)
+    {
+        await _inFlight.WaitAsync(cancellationToken);
+        try
+        {
+            var channel = await _channel.GetAsync(cancellationToken);
+            // Mandatory: if task_queue (or a delay level) is missing the broker returns the message, which surfaces as an error here.
+            await channel.BasicPublishAsync(exchange, routingKey, mandatory: true, properties, body, cancellationToken);
+        }
+        catch (PublishException ex)
+        {
+            throw ex.IsReturn
+                ? new TaskPublishException("The broker returned the task: no queue took it.", transient: false, ex)
+                : new TaskPublishException("The broker refused the task (negative confirm).", transient: true, ex);
+        }
+        catch (Exception ex) when (ex is AlreadyClosedException or BrokerUnreachableException or OperationInterruptedException or IOException)
+        {
+            logger.LogWarning("Publishing failed: {Reason}", ex.Message);
+            throw new TaskPublishException("The broker cannot be reached.", transient: true, ex);
+        }
+        finally
+        {
+            _inFlight.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _channel.DisposeAsync();
+        _inFlight.Dispose();
+    }
+}

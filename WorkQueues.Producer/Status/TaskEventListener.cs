@@ -1,0 +1,39 @@
+using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
+using WorkQueues.Tasks;
+
+namespace WorkQueues.Producer.Status;
+
+/// <summary>
+/// Feeds the <see cref="TaskBoard"/> with the workers' events, through a queue of this replica's own (server-named,
+/// exclusive) bound to the <c>task_events</c> fanout, so every Producer replica sees every event.
+/// </summary>
+public sealed class TaskEventListener(IConnection connection, TaskBoard board) : IHostedService, IAsyncDisposable
+{
+    private IChannel? _channel;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        _channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
+        await _channel.DeclareEventsExchangeAsync(cancellationToken);
+        var queue = await _channel.QueueDeclareAsync(string.Empty, durable: false, exclusive: true, autoDelete: true, cancellationToken: cancellationToken);
+        await _channel.QueueBindAsync(queue.QueueName, TaskQueueTopology.EventsExchangeName, string.Empty, cancellationToken: cancellationToken);
+
+        var consumer = new AsyncEventingBasicConsumer(_channel);
+        consumer.ReceivedAsync += (_, delivery) =>
+        {
+            foreach (var taskEvent in TaskEvent.FromJson(delivery.Body.Span))
+            {
+                board.Apply(taskEvent);
+            }
+
+            return Task.CompletedTask;
+        };
+        // Auto-ack: an event lost with this replica is a view going stale, not a task lost.
+        await _channel.BasicConsumeAsync(queue.QueueName, autoAck: true, consumer, cancellationToken);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => _channel?.CloseAsync(cancellationToken) ?? Task.CompletedTask;
+
+    public ValueTask DisposeAsync() => _channel?.DisposeAsync() ?? ValueTask.CompletedTask;
+}

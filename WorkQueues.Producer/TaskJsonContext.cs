@@ -1,6 +1,0 @@
-using System.Text.Json.Serialization;
-
-namespace WorkQueues.Producer;
-
-[JsonSerializable(typeof(string?[]))]
-internal sealed partial class TaskJsonContext : JsonSerializerContext;

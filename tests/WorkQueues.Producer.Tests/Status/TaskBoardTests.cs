@@ -1,0 +1,103 @@
+using Microsoft.Extensions.Options;
+using WorkQueues.Producer.Publishing;
+using WorkQueues.Producer.Status;
+using WorkQueues.Tasks;
+
+namespace WorkQueues.Producer.Tests.Status;
+
+public class TaskBoardTests
+{
+    private static TaskBoard Board(int trackedTasks) =>
+        new(Options.Create(new ProducerOptions { TrackedTasks = trackedTasks }), TimeProvider.System, new TaskChangeFeed(Options.Create(new ProducerOptions())));
+
+    [Fact]
+    public void At_its_bound_the_board_forgets_the_oldest_tasks_first()
+    {
+        var board = Board(trackedTasks: 3);
+        foreach (var id in new[] { "a", "b", "c", "d", "e" })
+        {
+            board.Publishing(new PublishedTask(id, 0), $"task {id}", null);
+        }
+
+        Assert.Null(board.Find("a"));
+        Assert.Null(board.Find("b"));
+        Assert.Equal(["c", "d", "e"], board.List(null, 10).Select(t => t.Id).Order());
+    }
+
+    [Fact]
+    public void A_forgotten_task_frees_its_place()
+    {
+        var board = Board(trackedTasks: 2);
+        board.Publishing(new PublishedTask("a", 0), "task a", null);
+        board.NotConfirmed("a");
+        board.Publishing(new PublishedTask("b", 0), "task b", null);
+        board.Publishing(new PublishedTask("c", 0), "task c", null);
+
+        Assert.NotNull(board.Find("b"));
+        Assert.NotNull(board.Find("c"));
+    }
+
+    [Fact]
+    public void A_completed_event_alone_still_tells_when_the_task_started()
+    {
+        var board = Board(trackedTasks: 10);
+        var started = DateTimeOffset.UtcNow;
+        board.Publishing(new PublishedTask("a", 1), "task a.", null);
+
+        board.Apply(new TaskEvent("a", TaskEvent.States.Completed, "worker-0", 1, 1, 1, null, started.AddSeconds(1), null, started));
+
+        var status = board.Find("a")!;
+        Assert.Equal(TaskState.Completed, status.State);
+        Assert.Equal(started, status.StartedAt);
+        Assert.Equal(started.AddSeconds(1), status.FinishedAt);
+    }
+
+    [Fact]
+    public void A_scheduled_task_shows_as_scheduled_with_its_due_time_until_a_worker_runs_it()
+    {
+        var board = Board(trackedTasks: 10);
+        var due = DateTimeOffset.UtcNow.AddSeconds(60);
+        board.Publishing(new PublishedTask("a", 1, due), "task a.", null);
+        Assert.Equal((TaskState.Scheduled, due), (board.Find("a")!.State, board.Find("a")!.DueAt));
+
+        board.Apply(new TaskEvent("a", TaskEvent.States.Running, "worker-0", 1, 1, 0, null, due, null));
+
+        Assert.Equal((TaskState.Running, due), (board.Find("a")!.State, board.Find("a")!.DueAt));
+    }
+
+    [Fact]
+    public void Another_replicas_announcement_makes_the_task_known_here_with_its_due_time()
+    {
+        var board = Board(trackedTasks: 10);
+        var now = DateTimeOffset.UtcNow;
+
+        board.Apply(new TaskEvent("a", TaskEvent.States.Scheduled, string.Empty, 0, 2, 0, null, now, null, null, now.AddSeconds(5)));
+
+        var task = board.Find("a")!;
+        Assert.Equal((TaskState.Scheduled, now.AddSeconds(5), now, (string?)null), (task.State, task.DueAt, task.QueuedAt, task.Worker));
+    }
+
+    [Fact]
+    public void A_late_announcement_never_steps_a_task_back_from_what_a_worker_told()
+    {
+        var board = Board(trackedTasks: 10);
+        var now = DateTimeOffset.UtcNow;
+        board.Apply(new TaskEvent("a", TaskEvent.States.Cancelled, "worker-0", 1, 2, 0, null, now, null));
+
+        board.Apply(new TaskEvent("a", TaskEvent.States.Queued, string.Empty, 0, 2, 0, null, now, null));
+
+        Assert.Equal((TaskState.Cancelled, "worker-0"), (board.Find("a")!.State, board.Find("a")!.Worker));
+    }
+
+    [Fact]
+    public void A_recorded_cancel_is_noted_on_a_known_task_and_refused_for_an_unknown_one()
+    {
+        var board = Board(trackedTasks: 10);
+        var at = DateTimeOffset.UtcNow;
+        board.Publishing(new PublishedTask("a", 1), "task a.", null);
+
+        Assert.True(board.CancelRequested("a", at));
+        Assert.False(board.CancelRequested("nobody", at));
+        Assert.Equal((TaskState.Queued, at), (board.Find("a")!.State, board.Find("a")!.CancelRequestedAt));
+    }
+}

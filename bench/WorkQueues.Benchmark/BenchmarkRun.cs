@@ -30,7 +30,7 @@ public sealed class BenchmarkRun(BenchSettings settings, BenchBroker broker, Otl
         // The Producer, as deployed: tracing on, exporting to an OTLP endpoint. It runs through the Worker runs too,
         // taking the task events as it would.
         await using var producer = ServiceProcess.Start(ProducerProject, "producer", ServiceEnvironment(tracing: true));
-        using var client = new ProducerClient(producer.BaseAddress);
+        using var client = new ProducerClient(producer.BaseAddress, _producerApiKey);
         await client.WaitUntilAcceptingAsync(producer, Patience);
         _report.Add("Producer: start to first task accepted", producer.SinceStart.Elapsed.TotalSeconds, "s");
         await _probe.PurgeAsync();
@@ -216,11 +216,19 @@ public sealed class BenchmarkRun(BenchSettings settings, BenchBroker broker, Otl
         return ServiceProcess.Start(WorkerProject, $"worker-{replica}", environment);
     }
 
+    // The Producer runs as deployed (Production), so it needs its keys; and the bench measures publishing, not the
+    // rate limit, which it lifts.
+    private readonly string _producerApiKey = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+    private readonly string _producerAdminKey = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+
     private IReadOnlyDictionary<string, string> ServiceEnvironment(bool tracing) =>
         new Dictionary<string, string>(telemetry.ExporterEnvironment(tracing))
         {
             ["ConnectionStrings__messaging"] = broker.Uri.ToString(),
             ["Producer__MaxPublishesInFlight"] = settings.ConfirmWindow.ToString(),
+            ["Producer__ApiKey"] = _producerApiKey,
+            ["Producer__AdminApiKey"] = _producerAdminKey,
+            ["Producer__RateLimit__PermitLimit"] = "10000000",
         };
 
     private async Task StopAsync(IEnumerable<ServiceProcess> workers)

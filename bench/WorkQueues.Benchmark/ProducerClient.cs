@@ -5,7 +5,7 @@ using System.Text;
 namespace WorkQueues.Benchmark;
 
 /// <summary>Sends tasks to a running Producer over HTTP, as many clients would: keep-alive connections, in parallel.</summary>
-public sealed class ProducerClient(Uri producer) : IDisposable
+public sealed class ProducerClient(Uri producer, string apiKey) : IDisposable
 {
     private readonly HttpClient _http = new(new SocketsHttpHandler
     {
@@ -15,6 +15,7 @@ public sealed class ProducerClient(Uri producer) : IDisposable
     {
         BaseAddress = producer,
         Timeout = TimeSpan.FromSeconds(60),
+        DefaultRequestHeaders = { { "X-Api-Key", apiKey } },
     };
 
     /// <summary>Posts tasks one per request from <paramref name="clients"/> concurrent clients; every answer must be 202.</summary>

@@ -55,14 +55,10 @@ public sealed class QueueInspectionTests(AppHostFixture fixture) : IAsyncLifetim
         Assert.Contains(table, await MessagingLogAsync());
     }
 
-    [Fact]
+    [LocalBrokerFact]
     public async Task The_rabbitmqctl_line_of_the_readme_reaches_the_local_node()
     {
-        if (fixture.App.Resource("messaging") is not LocalRabbitMQResource)
-        {
-            return; // The container path runs rabbitmqctl inside the container; nothing local to reach.
-        }
-
+        Assert.IsType<LocalRabbitMQResource>(fixture.App.Resource("messaging"));
         var start = new ProcessStartInfo(Path.Combine(RepositoryRoot(), "rabbitmqctl"))
         {
             RedirectStandardOutput = true,

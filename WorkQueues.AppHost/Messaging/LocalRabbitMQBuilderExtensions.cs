@@ -102,7 +102,9 @@ public static class LocalRabbitMQBuilderExtensions
     {
         try
         {
+            // As the broker binds: a port that only closing connections (TIME_WAIT) still hold is free.
             using var listener = new System.Net.Sockets.TcpListener(IPAddress.Any, port);
+            listener.Server.SetSocketOption(System.Net.Sockets.SocketOptionLevel.Socket, System.Net.Sockets.SocketOptionName.ReuseAddress, true);
             listener.Start();
         }
         catch (System.Net.Sockets.SocketException)

@@ -211,7 +211,9 @@ public sealed class LocalRabbitMQDataFolder
 
     private static async Task WriteOwnerOnlyAsync(string file, string text, CancellationToken cancellationToken)
     {
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        // Made anew, so an existing file's looser mode does not carry over.
+        File.Delete(file);
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;

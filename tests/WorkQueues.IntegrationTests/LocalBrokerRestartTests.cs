@@ -48,6 +48,7 @@ public sealed class LocalBrokerRestartTests(AppHostProcessFixture fixture)
         // the next AppHost starts right away, as a developer would start it.
         first.Signal(ProcessSignals.Kill);
         await first.WaitForExitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(ProcessSignals.Send(firstBroker, 0), "the killed AppHost's broker still runs when the next one starts");
         await using var second = await fixture.StartAsync(FastDot);
 
         var dashboard = new DashboardClient(await second.DashboardAsync(AppHostProcessFixture.StartTimeout));

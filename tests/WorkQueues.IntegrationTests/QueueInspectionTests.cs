@@ -63,7 +63,12 @@ public sealed class QueueInspectionTests(AppHostFixture fixture) : IAsyncLifetim
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            Environment = { ["WORKQUEUES_AMQP_PORT"] = fixture.AmqpPort.ToString() },
+            // The settings the AppHost was given, in their environment form; all else comes from the node.env it wrote.
+            Environment =
+            {
+                ["Messaging__AmqpPort"] = fixture.AmqpPort.ToString(),
+                ["Messaging__DataRoot"] = fixture.DataRoot,
+            },
         };
         foreach (var arg in "list_queues name messages_ready messages_unacknowledged".Split(' '))
         {

@@ -8,10 +8,26 @@ namespace WorkQueues.Testing;
 /// </summary>
 public static class ErlangPortMapper
 {
-    /// <summary>Stops the epmd on <paramref name="port"/>, if one runs; it refuses while a node is still registered.</summary>
+    /// <summary>
+    /// Stops the epmd on <paramref name="port"/>, if one runs, once no node is registered with it any more (epmd
+    /// refuses to stop before): an AppHost returns before its broker has finished stopping.
+    /// </summary>
     public static async Task StopAsync(int port)
     {
-        var start = new ProcessStartInfo("epmd", ["-port", port.ToString(), "-kill"])
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (await RunAsync(port, "-names") is { ExitCode: 0 } names
+            && names.Output.Contains("\nname ", StringComparison.Ordinal)
+            && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(250);
+        }
+
+        await RunAsync(port, "-kill");
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunAsync(int port, string command)
+    {
+        var start = new ProcessStartInfo("epmd", ["-port", port.ToString(), command])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -19,6 +35,9 @@ public static class ErlangPortMapper
         };
 
         using var epmd = Process.Start(start)!;
-        await Task.WhenAll(epmd.StandardOutput.ReadToEndAsync(), epmd.StandardError.ReadToEndAsync(), epmd.WaitForExitAsync());
+        var output = epmd.StandardOutput.ReadToEndAsync();
+        var error = epmd.StandardError.ReadToEndAsync();
+        await epmd.WaitForExitAsync();
+        return (epmd.ExitCode, await output + await error);
     }
 }

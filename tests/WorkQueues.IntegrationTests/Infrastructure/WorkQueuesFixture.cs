@@ -48,7 +48,7 @@ public abstract class WorkQueuesFixture(params string[] settings) : IAsyncLifeti
             await _app.DisposeAsync();
         }
 
-        // The app waited for its broker to stop, so its epmd has no node left and can go.
+        // The epmd the broker started on its own port, which Erlang would leave running.
         await ErlangPortMapper.StopAsync(EpmdPort);
         Directory.Delete(DataRoot, recursive: true);
     }

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text;
 using RabbitMQ.Client;
-using WorkQueues.AppHost.Messaging;
 
 namespace WorkQueues.IntegrationTests;
 

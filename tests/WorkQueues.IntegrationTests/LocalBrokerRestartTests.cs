@@ -23,7 +23,7 @@ public sealed class LocalBrokerRestartTests(AppHostProcessFixture fixture)
 
             first.Signal(ProcessSignals.Interrupt);
             await first.WaitForExitAsync(TimeSpan.FromSeconds(60));
-            await AppHostProcessFixture.WaitUntilGoneAsync(first, TimeSpan.FromSeconds(90));
+            await first.WaitUntilAllExitedAsync(TimeSpan.FromSeconds(90));
         }
 
         Assert.True(Directory.Exists(Path.Combine(fixture.DataFolder, "mnesia")), "the broker's database is kept");
@@ -54,7 +54,8 @@ public sealed class LocalBrokerRestartTests(AppHostProcessFixture fixture)
         var dashboard = new DashboardClient(await second.DashboardAsync(AppHostProcessFixture.StartTimeout));
         await dashboard.WaitForDoneAsync(tasks, TimeSpan.FromSeconds(90));
         Assert.NotEqual(firstBroker, int.Parse(await File.ReadAllTextAsync(Path.Combine(fixture.DataFolder, "rabbitmq.pid"))));
-        await AppHostProcessFixture.WaitUntilGoneAsync(first, TimeSpan.FromSeconds(90));
+        // The orchestrator of the killed AppHost stops what it started by itself.
+        await first.WaitUntilAllExitedAsync(TimeSpan.FromSeconds(90));
         await first.DisposeAsync();
     }
 

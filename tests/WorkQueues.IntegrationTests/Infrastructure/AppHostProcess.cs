@@ -85,8 +85,10 @@ public sealed partial class AppHostProcess : IAsyncDisposable
     public async Task<Uri> ProducerAsync(TimeSpan timeout)
     {
         var url = await Eventually.ReturnsAsync(
-            () => Task.FromResult(Processes.Alive().Where(p => p.Name.StartsWith("WorkQueues.Prod", StringComparison.Ordinal))
-                .Select(p => ReadVariable(p.Pid, "ASPNETCORE_URLS")).FirstOrDefault(u => u is not null)),
+            () => _process.HasExited
+                ? throw new InvalidOperationException($"The AppHost exited with code {_process.ExitCode}.")
+                : Task.FromResult(Processes.Alive().Where(p => p.Name.StartsWith("WorkQueues.Prod", StringComparison.Ordinal))
+                    .Select(p => ReadVariable(p.Pid, "ASPNETCORE_URLS")).FirstOrDefault(u => u is not null)),
             url => url is not null,
             timeout,
             "the Producer process");
@@ -136,10 +138,22 @@ public sealed partial class AppHostProcess : IAsyncDisposable
     [GeneratedRegex(@"Now listening on: (http://\S+)")]
     private static partial Regex ListeningLine();
 
-    /// <summary>Stops the AppHost with SIGTERM if it still runs, and waits for it to exit.</summary>
+    /// <summary>Waits until every process the AppHost started has exited, but the epmd Erlang leaves behind.</summary>
+    public Task WaitUntilAllExitedAsync(TimeSpan timeout) =>
+        Eventually.ReturnsAsync(
+            () => Task.FromResult(string.Join(", ", Processes.Alive().Where(p => p.Name != "epmd"))),
+            left => left.Length == 0,
+            timeout,
+            "every process the AppHost started to exit");
+
+    /// <summary>
+    /// Stops the AppHost with SIGTERM if it still runs, and waits until every process it started has exited, so the
+    /// next run starts on a quiet machine and none is left behind.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         await WorkQueues.AppHost.ProcessStopper.StopAsync(_process, TimeSpan.FromSeconds(60));
+        await WaitUntilAllExitedAsync(TimeSpan.FromSeconds(90));
         _process.Dispose();
     }
 }

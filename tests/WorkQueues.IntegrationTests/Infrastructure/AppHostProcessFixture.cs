@@ -56,18 +56,30 @@ public sealed class AppHostProcessFixture : IAsyncLifetime
             settings[key] = value;
         }
 
-        var app = AppHostProcess.Start(settings);
-        try
+        // On two busy cores a request of Aspire to its orchestrator (DCP) can time out while it creates the resources;
+        // the AppHost then exits with "Hosting failed to start". That is Aspire's start, not what these tests check:
+        // it gets one more try, and any other failure none.
+        for (var attempt = 1; ; attempt++)
         {
-            var producer = await app.ProducerAsync(StartTimeout);
-            using var http = new HttpClient { BaseAddress = producer, Timeout = TimeSpan.FromSeconds(5) };
-            await Eventually.HoldsAsync(async () => (await http.GetAsync("/health")).IsSuccessStatusCode, StartTimeout, "the Producer to be healthy");
-            return app;
-        }
-        catch (Exception ex)
-        {
-            await app.DisposeAsync();
-            throw new InvalidOperationException($"The AppHost did not start: {ex.Message}\n{app.Output}", ex);
+            var app = AppHostProcess.Start(settings);
+            try
+            {
+                var producer = await app.ProducerAsync(StartTimeout);
+                using var http = new HttpClient { BaseAddress = producer, Timeout = TimeSpan.FromSeconds(5) };
+                await Eventually.HoldsAsync(async () => (await http.GetAsync("/health")).IsSuccessStatusCode, StartTimeout, "the Producer to be healthy");
+                return app;
+            }
+            catch (Exception ex)
+            {
+                await app.DisposeAsync();
+                if (attempt == 1 && app.Output.Contains("Hosting failed to start", StringComparison.Ordinal)
+                    && app.Output.Contains("TaskCanceledException", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                throw new InvalidOperationException($"The AppHost did not start: {ex.Message}\n{app.Output}", ex);
+            }
         }
     }
 
@@ -83,14 +95,6 @@ public sealed class AppHostProcessFixture : IAsyncLifetime
             TimeSpan.FromSeconds(30),
             $"the broker to hold all {tasks.Count} accepted tasks");
     }
-
-    /// <summary>Waits until every process <paramref name="app"/> started has exited, but the epmd Erlang leaves behind.</summary>
-    public static Task WaitUntilGoneAsync(AppHostProcess app, TimeSpan timeout) =>
-        Eventually.ReturnsAsync(
-            () => Task.FromResult(string.Join(", ", app.Processes.Alive().Where(p => p.Name != "epmd"))),
-            left => left.Length == 0,
-            timeout,
-            "every process the AppHost started to exit");
 
     public async Task DisposeAsync()
     {

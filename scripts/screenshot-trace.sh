@@ -8,10 +8,33 @@ dashboard=http://localhost:15888
 producer=http://localhost:5080
 log=$(mktemp)
 
-# Ports of their own, so a broker already on 5672 does not matter.
-Messaging__AmqpPort=5673 Messaging__ManagementPort=15673 dotnet run --project WorkQueues.AppHost >"$log" 2>&1 &
+# Ports of their own, so a broker already on 5672 does not matter; a throwaway data folder and epmd port, so the run
+# leaves nothing behind. The AppHost is built, then run directly (not through `dotnet run`), so $apphost is its own pid.
+dotnet build WorkQueues.AppHost >/dev/null
+data=$(mktemp -d)
+epmd_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+(
+    cd WorkQueues.AppHost
+    # What the http launch profile sets.
+    exec env ASPNETCORE_ENVIRONMENT=Development DOTNET_ENVIRONMENT=Development ASPIRE_ALLOW_UNSECURED_TRANSPORT=true \
+        ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS=true ASPNETCORE_URLS="$dashboard" \
+        ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://localhost:19888 \
+        Messaging__AmqpPort=5673 Messaging__ManagementPort=15673 Messaging__DataRoot="$data" Messaging__EpmdPort="$epmd_port" \
+        ./bin/Debug/net10.0/WorkQueues.AppHost
+) >"$log" 2>&1 &
 apphost=$!
-trap 'kill -TERM $(pgrep -f "bin/.*/WorkQueues.AppHost" || true) $apphost 2>/dev/null || true; wait $apphost 2>/dev/null || true; rm -f "$log"' EXIT
+stop() {
+    kill -TERM "$apphost" 2>/dev/null || true
+    wait "$apphost" 2>/dev/null || true
+    # The AppHost returns before DCP has stopped the broker; epmd refuses to stop while the node is registered.
+    for _ in $(seq 1 60); do
+        epmd -port "$epmd_port" -names 2>/dev/null | grep -q '^name ' || break
+        sleep 1
+    done
+    epmd -port "$epmd_port" -kill >/dev/null 2>&1 || true
+    rm -rf "$data" "$log"
+}
+trap stop EXIT
 
 for _ in $(seq 1 120); do
     curl -sf "$producer/health" >/dev/null 2>&1 && break

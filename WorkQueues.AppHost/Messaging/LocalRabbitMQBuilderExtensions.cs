@@ -1,16 +1,15 @@
 using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace WorkQueues.AppHost.Messaging;
 
 public static class LocalRabbitMQBuilderExtensions
 {
-    private const string WrapperScript = "Messaging/rabbitmq-local.sh";
-
-    /// <summary>Runs the locally installed RabbitMQ server, with the management plugin, as the broker resource.</summary>
+    /// <summary>
+    /// Runs the locally installed RabbitMQ server, with the management plugin, as the broker resource, on a data
+    /// folder that outlives the AppHost (see <see cref="LocalRabbitMQDataFolder"/>).
+    /// </summary>
     public static IResourceBuilder<LocalRabbitMQResource> AddLocalRabbitMQ(
         this IDistributedApplicationBuilder builder,
         string name,
@@ -18,35 +17,54 @@ public static class LocalRabbitMQBuilderExtensions
         IResourceBuilder<ParameterResource> password,
         MessagingSettings settings)
     {
-        var folder = LocalRabbitMQRunFolder.Create(settings.DataRoot, settings.AmqpPort);
-        var wrapper = Path.Combine(AppContext.BaseDirectory, WrapperScript);
-        var broker = new LocalRabbitMQResource(name, "/bin/sh", folder, userName.Resource, password.Resource);
+        if (!IPAddress.TryParse(settings.BindAddress, out _))
+        {
+            throw new BrokerUnavailableException($"Messaging:BindAddress '{settings.BindAddress}' is not an IP address (such as 127.0.0.1 or 0.0.0.0).");
+        }
 
-        builder.Eventing.Subscribe<BeforeResourceStartedEvent>(broker, async (_, cancellationToken) =>
+        var epmdPort = settings.EpmdPort ?? 4369;
+        var folder = LocalRabbitMQDataFolder.Open(settings.DataRoot, settings.AmqpPort);
+        var folderLock = LocalRabbitMQFolderLock.Acquire(folder);
+        builder.Services.AddHostedService(_ => folderLock);
+
+        // The lock is ours, so a node still running on the folder was left by an AppHost that was killed.
+        var leftover = LocalRabbitMQNodeProcess.StopLeftoverAsync(folder).GetAwaiter().GetResult();
+        EnsurePortIsFree(settings.AmqpPort);
+
+        var broker = new LocalRabbitMQResource(name, settings.ServerPath, folder, userName.Resource, password.Resource);
+
+        builder.Eventing.Subscribe<BeforeResourceStartedEvent>(broker, async (started, cancellationToken) =>
+        {
+            // "Delete broker data" may have emptied the folder since the last start.
+            folder.EnsureCreated();
             await folder.WriteConfigurationAsync(
                 await userName.Resource.GetValueAsync(cancellationToken) ?? string.Empty,
                 await password.Resource.GetValueAsync(cancellationToken) ?? string.Empty,
                 settings.ManagementPort,
-                cancellationToken));
+                settings.BindAddress,
+                epmdPort,
+                cancellationToken);
+            if (leftover is int pid)
+            {
+                started.Services.GetRequiredService<ResourceLoggerService>().GetLogger(broker).LogWarning(
+                    "Stopped the broker node (process {Pid}) that a killed AppHost had left running on {Folder}.", pid, folder.Path);
+                leftover = null;
+            }
+        });
 
         builder.Eventing.Subscribe<ResourceReadyEvent>(broker, (ready, _) =>
         {
             // The tutorial's way to look inside the broker, spelled out for this node.
             ready.Services.GetRequiredService<ResourceLoggerService>().GetLogger(broker).LogInformation(
-                "rabbitmqctl for this broker: HOME={Home} /usr/lib/rabbitmq/bin/rabbitmqctl -n {Node} list_queues name messages_ready messages_unacknowledged (or ./rabbitmqctl … from the repository)",
-                folder.Path, folder.NodeName);
+                "Data in {Folder}. rabbitmqctl for this broker: ./rabbitmqctl list_queues name messages_ready messages_unacknowledged (from the repository; it reads {NodeFile})",
+                folder.Path, folder.NodeFile);
             return Task.CompletedTask;
         });
 
         var healthCheckKey = $"{name}_amqp";
         builder.Services.AddHealthChecks().AddCheck(healthCheckKey, new BrokerConnectionHealthCheck(broker));
-        builder.Services.AddHostedService(services => new LocalRabbitMQStopMarker(
-            folder, services.GetRequiredService<IHostApplicationLifetime>()));
-
-        var distributionPort = settings.DistributionPort != 0 ? settings.DistributionPort : FindFreePort();
 
         return builder.AddResource(broker)
-            .WithArgs(wrapper, folder.Path, settings.ServerPath)
             // Not proxied: the broker itself listens on the well-known ports, as a tutorial client expects.
             .WithEndpoint(LocalRabbitMQResource.AmqpEndpointName, endpoint =>
             {
@@ -57,28 +75,43 @@ public static class LocalRabbitMQBuilderExtensions
             .WithHttpEndpoint(name: LocalRabbitMQResource.ManagementEndpointName, port: settings.ManagementPort, isProxied: false)
             .WithEndpoint(LocalRabbitMQResource.DistributionEndpointName, endpoint =>
             {
-                // Erlang would take AMQP port + 20000, which overflows for high ports.
-                endpoint.Port = distributionPort;
+                // Erlang would take AMQP port + 20000, which overflows for high ports. Without a port given,
+                // Aspire allocates a free one for this proxyless endpoint.
+                endpoint.Port = settings.DistributionPort != 0 ? settings.DistributionPort : null;
                 endpoint.UriScheme = "tcp";
                 endpoint.IsProxied = false;
                 endpoint.IsExternal = false;
             })
             .WithEnvironment(context =>
             {
-                foreach (var (key, value) in folder.ServerEnvironment(settings.AmqpPort, distributionPort))
+                foreach (var (key, value) in folder.ServerEnvironment(settings.AmqpPort, settings.BindAddress, epmdPort))
                 {
                     context.EnvironmentVariables[key] = value;
                 }
+
+                context.EnvironmentVariables[LocalRabbitMQDataFolder.DistributionPortVariable] =
+                    broker.DistributionEndpoint.Property(EndpointProperty.Port);
             })
             .WithUrlForEndpoint(LocalRabbitMQResource.ManagementEndpointName, url => url.DisplayText = "Management UI")
             .WithUrlForEndpoint(LocalRabbitMQResource.DistributionEndpointName, url => url.DisplayLocation = UrlDisplayLocation.DetailsOnly)
-            .WithHealthCheck(healthCheckKey);
+            .WithHealthCheck(healthCheckKey)
+            .WithDeleteDataCommand();
     }
 
-    private static int FindFreePort()
+    private static void EnsurePortIsFree(int port)
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        try
+        {
+            // As the broker binds: a port that only closing connections (TIME_WAIT) still hold is free.
+            using var listener = new System.Net.Sockets.TcpListener(IPAddress.Any, port);
+            listener.Server.SetSocketOption(System.Net.Sockets.SocketOptionLevel.Socket, System.Net.Sockets.SocketOptionName.ReuseAddress, true);
+            listener.Start();
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            throw new BrokerUnavailableException(
+                $"Port {port} is already in use, perhaps by a RabbitMQ the system started (sudo systemctl disable --now rabbitmq-server). " +
+                "Stop it, or give the AppHost another port with Messaging:AmqpPort (and Messaging:ManagementPort).");
+        }
     }
 }

@@ -2,17 +2,17 @@ namespace WorkQueues.AppHost.Messaging;
 
 /// <summary>
 /// The locally installed RabbitMQ server, run by the AppHost as an executable with its own node name, ports and
-/// per-run folder. It offers the same connection string as the container resource, so services cannot tell them apart.
+/// data folder, which outlives the AppHost. It offers the same connection string as the container resource, so services cannot tell them apart.
 /// </summary>
 public sealed class LocalRabbitMQResource(
-    string name, string command, LocalRabbitMQRunFolder folder, ParameterResource userName, ParameterResource password)
+    string name, string command, LocalRabbitMQDataFolder folder, ParameterResource userName, ParameterResource password)
     : ExecutableResource(name, command, folder.Path), IResourceWithConnectionString
 {
     internal const string AmqpEndpointName = "tcp";
     internal const string ManagementEndpointName = "management";
     internal const string DistributionEndpointName = "dist";
 
-    public LocalRabbitMQRunFolder Folder { get; } = folder;
+    public LocalRabbitMQDataFolder Folder { get; } = folder;
 
     public ParameterResource UserNameParameter { get; } = userName;
 

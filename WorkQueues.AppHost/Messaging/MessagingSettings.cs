@@ -9,6 +9,9 @@ public sealed record MessagingSettings
 
     public BrokerKind Broker { get; init; } = BrokerKind.Auto;
 
+    /// <summary>The local broker's default <see cref="BindAddress"/>: this machine only.</summary>
+    public const string Loopback = "127.0.0.1";
+
     /// <summary>AMQP port on localhost; 5672, as the tutorial's <c>docker run -p 5672:5672</c>.</summary>
     public int AmqpPort { get; init; } = 5672;
 
@@ -21,8 +24,24 @@ public sealed record MessagingSettings
     /// <summary>The server to run on the local path; Debian's, run as the caller rather than through <c>su</c>.</summary>
     public string ServerPath { get; init; } = "/usr/lib/rabbitmq/bin/rabbitmq-server";
 
-    /// <summary>Where the local broker's per-run folders live.</summary>
-    public string DataRoot { get; init; } = Path.Combine(Path.GetTempPath(), "workqueues");
+    /// <summary>
+    /// Where the local broker keeps its data, one folder per AMQP port, across AppHost runs:
+    /// <c>$XDG_DATA_HOME/workqueues</c>, else <c>~/.local/share/workqueues</c>.
+    /// </summary>
+    public string DataRoot { get; init; } = Path.Combine(
+        Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify), "workqueues");
+
+    /// <summary>
+    /// The address the local broker's AMQP and management listeners bind to: loopback unless set (e.g. 0.0.0.0 for
+    /// the LAN). Erlang distribution and epmd stay on loopback whatever it says.
+    /// </summary>
+    public string BindAddress { get; init; } = Loopback;
+
+    /// <summary>
+    /// The port of the Erlang port mapper (epmd) the local broker registers with: Erlang's own setting
+    /// (<c>ERL_EPMD_PORT</c>, else 4369) unless given.
+    /// </summary>
+    public int? EpmdPort { get; init; }
 
     /// <summary>The container runtime to ask on the auto path; Aspire's own setting when given.</summary>
     public string? ContainerRuntime { get; init; }
@@ -36,6 +55,7 @@ public sealed record MessagingSettings
                 ?? configuration["ASPIRE_CONTAINER_RUNTIME"]
                 ?? configuration["DOTNET_ASPIRE_CONTAINER_RUNTIME"]
                 ?? "docker",
+            EpmdPort = settings.EpmdPort ?? (int.TryParse(configuration["ERL_EPMD_PORT"], out var epmdPort) ? epmdPort : 4369),
         };
     }
 }

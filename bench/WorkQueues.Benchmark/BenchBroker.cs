@@ -1,5 +1,5 @@
 using RabbitMQ.Client;
-using WorkQueues.AppHost.Messaging;
+using WorkQueues.Testing;
 
 namespace WorkQueues.Benchmark;
 
@@ -31,14 +31,12 @@ public sealed class BenchBroker : IAsyncDisposable
             return broker;
         }
 
-        var server = await LocalRabbitMQProcess.StartAsync(Path.Combine(Path.GetTempPath(), "workqueues-bench"), "bench", TimeSpan.FromSeconds(60));
+        var server = await LocalRabbitMQProcess.StartAsync("bench", TimeSpan.FromSeconds(60));
         return new BenchBroker(server.Uri, server);
     }
 
     public Task<IConnection> ConnectAsync(string name) =>
         new ConnectionFactory { Uri = Uri, ClientProvidedName = name }.CreateConnectionAsync();
-
-    public static int FreePort() => LocalRabbitMQProcess.FreePort();
 
     public async ValueTask DisposeAsync()
     {

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using WorkQueues.Testing;
 
 namespace WorkQueues.Benchmark;
 
@@ -26,7 +27,7 @@ public sealed class OtlpSink : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        var endpoint = new Uri($"http://127.0.0.1:{BenchBroker.FreePort()}");
+        var endpoint = new Uri($"http://127.0.0.1:{FreePorts.Next()}");
         builder.WebHost.UseUrls(endpoint.ToString());
         var app = builder.Build();
         var sink = new OtlpSink(app, endpoint);

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using WorkQueues.AppHost;
+using WorkQueues.Testing;
 
 namespace WorkQueues.Benchmark;
 
@@ -37,7 +39,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     public static ServiceProcess Start(string project, string name, IReadOnlyDictionary<string, string> environment)
     {
         var binary = Binary(project);
-        var port = BenchBroker.FreePort();
+        var port = FreePorts.Next();
         var log = Path.Combine(LogFolder, $"{name}-{port}.log");
         // exec: the process the bench watches (and measures) is the service itself, not a shell.
         var start = new ProcessStartInfo("/bin/sh", ["-c", "exec dotnet \"$0\" > \"$1\" 2>&1", binary, log])
@@ -121,17 +123,9 @@ public sealed class ServiceProcess : IAsyncDisposable
         if (!_process.HasExited)
         {
             _ = PeakRssBytes;
-            Process.Start("kill", ["-TERM", _process.Id.ToString()])?.WaitForExit();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            try
-            {
-                await _process.WaitForExitAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                _process.Kill(entireProcessTree: true);
-            }
         }
+
+        await ProcessStopper.StopAsync(_process, TimeSpan.FromSeconds(30));
 
         _process.Dispose();
     }

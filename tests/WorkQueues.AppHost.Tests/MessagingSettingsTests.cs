@@ -17,6 +17,27 @@ public class MessagingSettingsTests
         Assert.Equal(5672, settings.AmqpPort);
         Assert.Equal(15672, settings.ManagementPort);
         Assert.Equal("docker", settings.ContainerRuntime);
+        Assert.Equal("127.0.0.1", settings.BindAddress);
+    }
+
+    [Fact]
+    public void The_local_brokers_data_lives_in_the_users_data_folder_not_in_tmp()
+    {
+        var settings = From([]);
+
+        var xdg = Environment.GetEnvironmentVariable("XDG_DATA_HOME");
+        var expected = string.IsNullOrEmpty(xdg)
+            ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share", "workqueues")
+            : Path.Combine(xdg, "workqueues");
+        Assert.Equal(expected, settings.DataRoot);
+    }
+
+    [Fact]
+    public void The_epmd_port_is_erlangs_own_unless_given()
+    {
+        Assert.Equal(4369, From([]).EpmdPort);
+        Assert.Equal(4400, From(new() { ["ERL_EPMD_PORT"] = "4400" }).EpmdPort);
+        Assert.Equal(4500, From(new() { ["ERL_EPMD_PORT"] = "4400", ["Messaging:EpmdPort"] = "4500" }).EpmdPort);
     }
 
     [Fact]

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text;
 using RabbitMQ.Client;
-using WorkQueues.AppHost.Messaging;
 
 namespace WorkQueues.IntegrationTests;
 
@@ -9,14 +8,9 @@ namespace WorkQueues.IntegrationTests;
 [Collection(StandaloneBrokerCollection.Name)]
 public sealed class BrokerChoiceTests(StandaloneBroker broker)
 {
-    [Fact]
+    [WithoutContainerRuntimeFact]
     public async Task Forcing_the_container_path_without_a_runtime_fails_within_seconds_naming_both_fixes()
     {
-        if (ContainerRuntimeProbe.IsHealthy("docker", TimeSpan.FromSeconds(10)))
-        {
-            return; // A machine with a container runtime takes the container path; nothing to fail.
-        }
-
         var clock = Stopwatch.StartNew();
         var error = await Assert.ThrowsAnyAsync<Exception>(async () =>
         {

@@ -7,14 +7,12 @@ namespace WorkQueues.IntegrationTests;
 [Collection(AppHostCollection.Name)]
 public sealed class BrokerTests(AppHostFixture fixture)
 {
-    private static bool ContainerRuntimeRuns => ContainerRuntimeProbe.IsHealthy("docker", TimeSpan.FromSeconds(10));
-
     [Fact]
     public void Without_a_container_runtime_the_default_choice_is_the_local_server()
     {
         var broker = fixture.App.Resource("messaging");
 
-        if (ContainerRuntimeRuns)
+        if (ContainerRuntime.IsRunning)
         {
             Assert.IsNotType<LocalRabbitMQResource>(broker);
         }

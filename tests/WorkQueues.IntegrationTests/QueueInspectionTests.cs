@@ -55,19 +55,20 @@ public sealed class QueueInspectionTests(AppHostFixture fixture) : IAsyncLifetim
         Assert.Contains(table, await MessagingLogAsync());
     }
 
-    [Fact]
+    [LocalBrokerFact]
     public async Task The_rabbitmqctl_line_of_the_readme_reaches_the_local_node()
     {
-        if (fixture.App.Resource("messaging") is not LocalRabbitMQResource)
-        {
-            return; // The container path runs rabbitmqctl inside the container; nothing local to reach.
-        }
-
+        Assert.IsType<LocalRabbitMQResource>(fixture.App.Resource("messaging"));
         var start = new ProcessStartInfo(Path.Combine(RepositoryRoot(), "rabbitmqctl"))
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            Environment = { ["WORKQUEUES_AMQP_PORT"] = fixture.AmqpPort.ToString() },
+            // The settings the AppHost was given, in their environment form; all else comes from the node.env it wrote.
+            Environment =
+            {
+                ["Messaging__AmqpPort"] = fixture.AmqpPort.ToString(),
+                ["Messaging__DataRoot"] = fixture.DataRoot,
+            },
         };
         foreach (var arg in "list_queues name messages_ready messages_unacknowledged".Split(' '))
         {

@@ -39,14 +39,11 @@ public sealed class SecretsTests(AppHostFixture fixture)
         Assert.DoesNotContain(fixture.App.Password, console.ToString());
     }
 
-    [Fact]
+    [LocalBrokerFact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public void The_local_brokers_configuration_file_is_readable_by_its_owner_only()
     {
-        if (fixture.App.Resource("messaging") is not LocalRabbitMQResource local || OperatingSystem.IsWindows())
-        {
-            return; // The container path keeps its configuration inside the container.
-        }
-
+        var local = Assert.IsType<LocalRabbitMQResource>(fixture.App.Resource("messaging"));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(local.Folder.ConfigFile));
         Assert.Contains(fixture.App.Password, File.ReadAllText(local.Folder.ConfigFile));
     }

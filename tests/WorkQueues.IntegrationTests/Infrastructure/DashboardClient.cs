@@ -58,6 +58,25 @@ public sealed class DashboardClient(Uri baseAddress) : IDisposable
         return records;
     }
 
+    /// <summary>Waits until the workers logged <c> [x] Done</c> for each task; returns who did what.</summary>
+    public async Task<IReadOnlyList<LogRecord>> WaitForDoneAsync(IEnumerable<string> tasks, TimeSpan timeout)
+    {
+        var expected = tasks.Select(t => $" [x] Done {t}").ToHashSet();
+        var logs = await Eventually.ReturnsAsync(
+            async () => new DoneSoFar(await GetLogsAsync("worker"), expected),
+            seen => seen.Missing == 0,
+            timeout,
+            $"workers to finish {expected.Count} tasks");
+        return logs.Records.Where(r => expected.Contains(r.Message)).ToList();
+    }
+
+    private sealed record DoneSoFar(IReadOnlyList<LogRecord> Records, HashSet<string> Expected)
+    {
+        public int Missing { get; } = Expected.Except(Records.Select(r => r.Message)).Count();
+
+        public override string ToString() => $"{Missing} of {Expected.Count} not done yet";
+    }
+
     /// <summary>One span as the dashboard holds it, with the resource instance that sent it.</summary>
     public sealed record Span(
         string Service, string TraceId, string SpanId, string ParentSpanId, string Name, int Kind, int StatusCode,

@@ -1,5 +1,5 @@
 using RabbitMQ.Client;
-using WorkQueues.AppHost.Messaging;
+using WorkQueues.Testing;
 
 namespace WorkQueues.IntegrationTests.Infrastructure;
 
@@ -18,7 +18,7 @@ public sealed class StandaloneBroker : IAsyncLifetime
     public string ConnectionString => Server.ConnectionString;
 
     public async Task InitializeAsync() =>
-        _server = await LocalRabbitMQProcess.StartAsync(Path.Combine(Path.GetTempPath(), "workqueues-tests"), "tester", TimeSpan.FromSeconds(60));
+        _server = await LocalRabbitMQProcess.StartAsync("tester", TimeSpan.FromSeconds(60));
 
     public Task<IConnection> ConnectAsync() => new ConnectionFactory { Uri = Server.Uri }.CreateConnectionAsync();
 

@@ -76,23 +76,8 @@ public sealed class WorkQueuesApp : IAsyncDisposable
     }
 
     /// <summary>Waits until every worker replica logged <c> [x] Done</c> for each task; returns who did what.</summary>
-    public async Task<IReadOnlyList<DashboardClient.LogRecord>> WaitForDoneAsync(IEnumerable<string> tasks, TimeSpan timeout)
-    {
-        var expected = tasks.Select(t => $" [x] Done {t}").ToHashSet();
-        var logs = await Eventually.ReturnsAsync(
-            async () => new DoneSoFar(await Dashboard.GetLogsAsync("worker"), expected),
-            seen => seen.Missing == 0,
-            timeout,
-            $"workers to finish {expected.Count} tasks");
-        return logs.Records.Where(r => expected.Contains(r.Message)).ToList();
-    }
-
-    private sealed record DoneSoFar(IReadOnlyList<DashboardClient.LogRecord> Records, HashSet<string> Expected)
-    {
-        public int Missing { get; } = Expected.Except(Records.Select(r => r.Message)).Count();
-
-        public override string ToString() => $"{Missing} of {Expected.Count} not done yet";
-    }
+    public Task<IReadOnlyList<DashboardClient.LogRecord>> WaitForDoneAsync(IEnumerable<string> tasks, TimeSpan timeout) =>
+        Dashboard.WaitForDoneAsync(tasks, timeout);
 
     public async ValueTask DisposeAsync()
     {

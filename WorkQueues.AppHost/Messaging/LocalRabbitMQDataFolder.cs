@@ -1,0 +1,225 @@
+using System.Text;
+
+namespace WorkQueues.AppHost.Messaging;
+
+/// <summary>
+/// The local broker's folder, kept across AppHost runs like a container's data volume: its database, logs,
+/// configuration and identity (node name in <c>node.env</c>, Erlang cookie in <c>.erlang.cookie</c>, being its
+/// <c>HOME</c>), so a restarted node finds its own database. One per AMQP port, which no two brokers on a machine share.
+/// Created 0700 and used only while owned by the current user; its data is deleted only when asked, and only in a
+/// folder this code created.
+/// </summary>
+public sealed class LocalRabbitMQDataFolder
+{
+    private const string CreatedMarkerName = ".created-by-workqueues";
+    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+    private const UnixFileMode GroupOrOthers = (UnixFileMode)0b000_111_111;
+
+    private LocalRabbitMQDataFolder(string path, string nodeName)
+    {
+        Path = path;
+        NodeName = nodeName;
+    }
+
+    public string Path { get; }
+
+    public string NodeName { get; }
+
+    public string MnesiaBase => System.IO.Path.Combine(Path, "mnesia");
+
+    public string LogBase => System.IO.Path.Combine(Path, "log");
+
+    public string ConfigFile => System.IO.Path.Combine(Path, "rabbitmq.conf");
+
+    public string EnabledPluginsFile => System.IO.Path.Combine(Path, "enabled_plugins");
+
+    public string EnvironmentFile => System.IO.Path.Combine(Path, "rabbitmq-env.conf");
+
+    public string AdvancedConfigFile => System.IO.Path.Combine(Path, "advanced.config");
+
+    public string PidFile => System.IO.Path.Combine(Path, "rabbitmq.pid");
+
+    /// <summary>How to reach the node (<see cref="NodeEnvironment"/>), for <c>./rabbitmqctl</c>: one KEY=value a line.</summary>
+    public string NodeFile => System.IO.Path.Combine(Path, "node.env");
+
+    /// <summary>Held by the AppHost that runs this folder's broker, for as long as it runs.</summary>
+    public string LockFile => System.IO.Path.Combine(Path, "apphost.lock");
+
+    private string CreatedMarker => System.IO.Path.Combine(Path, CreatedMarkerName);
+
+    public static string PathFor(string dataRoot, int amqpPort) =>
+        System.IO.Path.Combine(System.IO.Path.GetFullPath(dataRoot), $"rabbitmq-{amqpPort}");
+
+    /// <summary>The folder of the broker on <paramref name="amqpPort"/>, created when missing, refused when not the caller's.</summary>
+    public static LocalRabbitMQDataFolder Open(string dataRoot, int amqpPort)
+    {
+        var path = PathFor(dataRoot, amqpPort);
+        EnsureUsable(path);
+        return new LocalRabbitMQDataFolder(path, ReadNodeName(path) ?? $"workqueues-{amqpPort}@localhost");
+    }
+
+    /// <summary>Creates the folder again after its data was deleted, and checks it is still the caller's.</summary>
+    public void EnsureCreated() => EnsureUsable(Path);
+
+    /// <summary>What <c>rabbitmqctl</c> needs to reach this node: its name, its cookie (in <c>HOME</c>) and its epmd.</summary>
+    public IReadOnlyDictionary<string, string> NodeEnvironment(int epmdPort) => new Dictionary<string, string>
+    {
+        ["RABBITMQ_NODENAME"] = NodeName,
+        ["HOME"] = Path,
+        ["ERL_EPMD_PORT"] = epmdPort.ToString(),
+    };
+
+    /// <summary>
+    /// The environment that points <c>rabbitmq-server</c> at this folder: identity, data, logs (to standard output,
+    /// so they show in the dashboard) and configuration; AMQP on <paramref name="bindAddress"/>; Erlang distribution
+    /// and the epmd it starts on loopback only. The distribution port is the caller's (<see cref="DistributionPortVariable"/>).
+    /// </summary>
+    public IReadOnlyDictionary<string, string> ServerEnvironment(int amqpPort, string bindAddress, int epmdPort) =>
+        new Dictionary<string, string>(NodeEnvironment(epmdPort))
+        {
+            ["RABBITMQ_NODE_IP_ADDRESS"] = bindAddress,
+            ["RABBITMQ_NODE_PORT"] = amqpPort.ToString(),
+            ["RABBITMQ_MNESIA_BASE"] = MnesiaBase,
+            ["RABBITMQ_LOG_BASE"] = LogBase,
+            ["RABBITMQ_LOGS"] = "-",
+            ["RABBITMQ_CONFIG_FILE"] = ConfigFile,
+            ["RABBITMQ_ADVANCED_CONFIG_FILE"] = AdvancedConfigFile,
+            ["RABBITMQ_CONF_ENV_FILE"] = EnvironmentFile,
+            ["RABBITMQ_ENABLED_PLUGINS_FILE"] = EnabledPluginsFile,
+            ["RABBITMQ_PID_FILE"] = PidFile,
+            ["ERL_EPMD_ADDRESS"] = MessagingSettings.Loopback,
+            ["RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS"] = "-kernel inet_dist_use_interface {127,0,0,1}",
+        };
+
+    /// <summary>The Erlang distribution port, which the caller chooses.</summary>
+    public const string DistributionPortVariable = "RABBITMQ_DIST_PORT";
+
+    /// <summary>
+    /// Writes the broker's configuration and <see cref="NodeFile"/>. The configuration holds the password, so only its
+    /// owner may read it.
+    /// </summary>
+    public async Task WriteConfigurationAsync(
+        string userName, string password, int managementPort, string bindAddress, int epmdPort, CancellationToken cancellationToken)
+    {
+        await File.WriteAllTextAsync(EnabledPluginsFile, "[rabbitmq_management].\n", cancellationToken);
+        await File.WriteAllTextAsync(EnvironmentFile, "# Deliberately empty: /etc/rabbitmq/rabbitmq-env.conf must not apply.\n", cancellationToken);
+        await File.WriteAllTextAsync(AdvancedConfigFile, "[].\n", cancellationToken);
+        await WriteOwnerOnlyAsync(NodeFile, string.Concat(NodeEnvironment(epmdPort).Select(v => $"{v.Key}={v.Value}\n")), cancellationToken);
+
+        var config = new StringBuilder()
+            .AppendLine($"default_user = {userName}")
+            .AppendLine($"default_pass = {password}")
+            .AppendLine("default_user_tags.administrator = true")
+            .AppendLine("default_permissions.configure = .*")
+            .AppendLine("default_permissions.read = .*")
+            .AppendLine("default_permissions.write = .*")
+            .AppendLine($"management.tcp.ip = {bindAddress}")
+            .AppendLine($"management.tcp.port = {managementPort}")
+            // Queue figures in the management UI and API within a second rather than five.
+            .AppendLine("collect_statistics_interval = 1000")
+            // Above Tasks:MaxSeconds (at most 1,500 s), so a worker busy with the longest task keeps its channel.
+            .AppendLine("consumer_timeout = 1800000")
+            .ToString();
+        await WriteOwnerOnlyAsync(ConfigFile, config, cancellationToken);
+    }
+
+    /// <summary>
+    /// Deletes everything the broker keeps here (queues, messages, users, logs, identity), so it starts empty. Only in a
+    /// folder this code created, that the caller owns, and while no broker runs on it.
+    /// </summary>
+    public void DeleteData()
+    {
+        if (!File.Exists(CreatedMarker))
+        {
+            throw new InvalidOperationException($"{Path} was not created by the WorkQueues AppHost, so it leaves it alone; delete it yourself if you mean to.");
+        }
+
+        EnsureOwnedByCurrentUser(Path);
+        if (LocalRabbitMQNodeProcess.Find(this) is { } node)
+        {
+            using (node)
+            {
+                throw new InvalidOperationException($"The broker still runs on {Path} (process {node.Id}); stop it first.");
+            }
+        }
+
+        foreach (var entry in new DirectoryInfo(Path).EnumerateFileSystemInfos())
+        {
+            if (entry.FullName == LockFile || entry.FullName == CreatedMarker)
+            {
+                continue; // The folder stays ours, and the AppHost that runs it keeps its lock.
+            }
+
+            if (entry is DirectoryInfo directory)
+            {
+                directory.Delete(recursive: true);
+            }
+            else
+            {
+                entry.Delete();
+            }
+        }
+    }
+
+    private static void EnsureUsable(string path)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            throw new BrokerUnavailableException("The locally installed RabbitMQ server is run on Linux only; use Messaging:Broker=container or external here.");
+        }
+
+        var folder = new DirectoryInfo(path);
+        if (folder.LinkTarget is not null)
+        {
+            throw new BrokerUnavailableException(
+                $"The local broker's data folder {path} is a symbolic link; it must be a real folder. Remove the link or choose another Messaging:DataRoot.");
+        }
+
+        if (!folder.Exists)
+        {
+            Directory.CreateDirectory(folder.Parent!.FullName, OwnerOnly);
+            Directory.CreateDirectory(path, OwnerOnly);
+            File.WriteAllText(System.IO.Path.Combine(path, CreatedMarkerName), "Created by the WorkQueues AppHost: the local RabbitMQ broker's data.\n");
+            return;
+        }
+
+        EnsureOwnedByCurrentUser(path);
+        if ((File.GetUnixFileMode(path) & GroupOrOthers) != 0)
+        {
+            File.SetUnixFileMode(path, OwnerOnly);
+        }
+    }
+
+    private static void EnsureOwnedByCurrentUser(string path)
+    {
+        var owner = UnixFileOwner.Of(path);
+        if (owner != UnixFileOwner.CurrentUser)
+        {
+            throw new BrokerUnavailableException(
+                $"The local broker's data folder {path} belongs to user id {owner}, not to you (user id {UnixFileOwner.CurrentUser}); " +
+                "the AppHost never uses another user's folder. Choose another Messaging:DataRoot, or have its owner remove it.");
+        }
+    }
+
+    private static string? ReadNodeName(string path)
+    {
+        var file = System.IO.Path.Combine(path, "node.env");
+        return File.Exists(file)
+            ? File.ReadLines(file).Select(line => line.Split('=', 2)).FirstOrDefault(kv => kv is ["RABBITMQ_NODENAME", { Length: > 0 }])?[1]
+            : null;
+    }
+
+    private static async Task WriteOwnerOnlyAsync(string file, string text, CancellationToken cancellationToken)
+    {
+        // Made anew, so an existing file's looser mode does not carry over.
+        File.Delete(file);
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        await using var stream = new FileStream(file, options);
+        await stream.WriteAsync(Encoding.UTF8.GetBytes(text), cancellationToken);
+    }
+}

@@ -1,0 +1,167 @@
+using System.Diagnostics;
+using WorkQueues.AppHost.Messaging;
+
+namespace WorkQueues.AppHost.Tests;
+
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public sealed class LocalRabbitMQDataFolderTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("workqueues-folder-tests-").FullName;
+
+    [Fact]
+    public void A_new_folder_is_created_for_its_owner_only_and_named_after_the_port()
+    {
+        var folder = LocalRabbitMQDataFolder.Open(_root, 5999);
+
+        Assert.Equal(Path.Combine(_root, "rabbitmq-5999"), folder.Path);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(folder.Path));
+        Assert.Equal(UnixFileOwner.CurrentUser, UnixFileOwner.Of(folder.Path));
+        Assert.Equal("workqueues-5999@localhost", folder.NodeName);
+    }
+
+    [Fact]
+    public async Task The_node_name_stays_with_the_data_and_node_env_says_how_to_reach_the_node()
+    {
+        var folder = LocalRabbitMQDataFolder.Open(_root, 5999);
+        await File.WriteAllTextAsync(folder.NodeFile, "RABBITMQ_NODENAME=kept-name@localhost\n");
+
+        var reopened = LocalRabbitMQDataFolder.Open(_root, 5999);
+        await reopened.WriteConfigurationAsync("user", "secret", 15999, "127.0.0.1", 4444, CancellationToken.None);
+
+        Assert.Equal("kept-name@localhost", reopened.NodeName);
+        Assert.Equal(
+            ["RABBITMQ_NODENAME=kept-name@localhost", $"HOME={folder.Path}", "ERL_EPMD_PORT=4444"],
+            await File.ReadAllLinesAsync(reopened.NodeFile));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(reopened.NodeFile));
+    }
+
+    [Fact]
+    public async Task The_broker_listens_where_told_and_distribution_and_epmd_on_loopback_only()
+    {
+        var folder = LocalRabbitMQDataFolder.Open(_root, 5999);
+        await folder.WriteConfigurationAsync("user", "secret", 15999, "0.0.0.0", 4444, CancellationToken.None);
+
+        var environment = folder.ServerEnvironment(5999, "0.0.0.0", 4444);
+        var config = await File.ReadAllLinesAsync(folder.ConfigFile);
+
+        Assert.Equal("0.0.0.0", environment["RABBITMQ_NODE_IP_ADDRESS"]);
+        Assert.Equal("5999", environment["RABBITMQ_NODE_PORT"]);
+        Assert.Contains("management.tcp.ip = 0.0.0.0", config);
+        Assert.Contains("management.tcp.port = 15999", config);
+        Assert.Equal("127.0.0.1", environment["ERL_EPMD_ADDRESS"]);
+        Assert.Equal("4444", environment["ERL_EPMD_PORT"]);
+        Assert.Equal("-kernel inet_dist_use_interface {127,0,0,1}", environment["RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS"]);
+        Assert.Equal(folder.Path, environment["HOME"]);
+    }
+
+    [RootFact]
+    public void A_folder_another_user_owns_is_refused_naming_the_fix()
+    {
+        var foreign = Directory.CreateDirectory(Path.Combine(_root, "rabbitmq-5999")).FullName;
+        ChownToNobody(foreign);
+
+        var error = Assert.Throws<BrokerUnavailableException>(() => LocalRabbitMQDataFolder.Open(_root, 5999));
+
+        Assert.Contains($"{foreign} belongs to user id 65534, not to you", error.Message);
+        Assert.Contains("Messaging:DataRoot", error.Message);
+    }
+
+    [Fact]
+    public void A_symbolic_link_is_refused()
+    {
+        var elsewhere = Directory.CreateDirectory(Path.Combine(_root, "elsewhere")).FullName;
+        Directory.CreateSymbolicLink(Path.Combine(_root, "rabbitmq-5999"), elsewhere);
+
+        var error = Assert.Throws<BrokerUnavailableException>(() => LocalRabbitMQDataFolder.Open(_root, 5999));
+
+        Assert.Contains("symbolic link", error.Message);
+    }
+
+    [RootFact]
+    public async Task Deleting_the_data_empties_only_our_folder_and_leaves_a_foreign_one_beside_it()
+    {
+        var beside = Directory.CreateDirectory(Path.Combine(_root, "rabbitmq-1")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(beside, "keep"), "someone else's");
+        ChownToNobody(beside);
+        var folder = LocalRabbitMQDataFolder.Open(_root, 5999);
+        await folder.WriteConfigurationAsync("user", "secret", 15999, "127.0.0.1", 4444, CancellationToken.None);
+        Directory.CreateDirectory(Path.Combine(folder.MnesiaBase, folder.NodeName));
+
+        folder.DeleteData();
+
+        Assert.False(Directory.Exists(folder.MnesiaBase));
+        Assert.False(File.Exists(folder.ConfigFile));
+        Assert.True(Directory.Exists(folder.Path));
+        Assert.Equal("someone else's", await File.ReadAllTextAsync(Path.Combine(beside, "keep")));
+    }
+
+    [Fact]
+    public void A_folder_the_apphost_did_not_create_is_never_deleted()
+    {
+        var existing = Directory.CreateDirectory(Path.Combine(_root, "rabbitmq-5999")).FullName;
+        File.WriteAllText(Path.Combine(existing, "data"), "yours");
+        var folder = LocalRabbitMQDataFolder.Open(_root, 5999);
+
+        var error = Assert.Throws<InvalidOperationException>(folder.DeleteData);
+
+        Assert.Contains("was not created by the WorkQueues AppHost", error.Message);
+        Assert.True(File.Exists(Path.Combine(existing, "data")));
+    }
+
+    [Fact]
+    public async Task A_node_left_running_on_the_folder_is_found_by_its_pid_file_and_stopped()
+    {
+        var folder = LocalRabbitMQDataFolder.Open(_root, 5999);
+        using var node = StartStandIn(folder.MnesiaBase);
+        using var stranger = StartStandIn(Path.Combine(_root, "other", "mnesia"));
+        await File.WriteAllTextAsync(folder.PidFile, node.Id.ToString());
+
+        var stopped = await LocalRabbitMQNodeProcess.StopLeftoverAsync(folder);
+
+        Assert.Equal(node.Id, stopped);
+        Assert.True(node.HasExited);
+        Assert.False(stranger.HasExited);
+        stranger.Kill();
+    }
+
+    [Fact]
+    public async Task A_stale_pid_file_naming_another_process_stops_nothing()
+    {
+        var folder = LocalRabbitMQDataFolder.Open(_root, 5999);
+        using var stranger = StartStandIn(Path.Combine(_root, "other", "mnesia"));
+        await File.WriteAllTextAsync(folder.PidFile, stranger.Id.ToString());
+
+        Assert.Null(await LocalRabbitMQNodeProcess.StopLeftoverAsync(folder));
+        Assert.False(stranger.HasExited);
+        stranger.Kill();
+    }
+
+    /// <summary>A process that looks like a node of the given database to the pid-file check: it has its environment.</summary>
+    private static Process StartStandIn(string mnesiaBase)
+    {
+        var start = new ProcessStartInfo("sleep", ["600"]) { UseShellExecute = false };
+        start.Environment["RABBITMQ_MNESIA_BASE"] = mnesiaBase;
+        return Process.Start(start)!;
+    }
+
+    private static void ChownToNobody(string path)
+    {
+        using var chown = Process.Start("chown", ["-R", "nobody", path])!;
+        chown.WaitForExit();
+        Assert.Equal(0, chown.ExitCode);
+    }
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+}
+
+/// <summary>A fact that needs root (to give a folder to another user); reported as skipped, saying so, otherwise.</summary>
+public sealed class RootFactAttribute : FactAttribute
+{
+    public RootFactAttribute()
+    {
+        if (UnixFileOwner.CurrentUser != 0)
+        {
+            Skip = "Needs root, to give a folder to another user (chown nobody).";
+        }
+    }
+}

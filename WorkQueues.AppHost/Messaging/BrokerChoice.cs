@@ -1,12 +1,16 @@
 namespace WorkQueues.AppHost.Messaging;
 
-/// <summary>Decides which broker path the AppHost takes, failing fast when none can work.</summary>
+/// <summary>
+/// Decides which broker path the AppHost takes, failing fast when none can work. The container path is taken only when
+/// the runtime Aspire itself will use (<see cref="MessagingSettings.ContainerRuntime"/>) answers: on a machine with
+/// podman installed but Docker chosen (Aspire's default), auto means the local path.
+/// </summary>
 public static class BrokerChoice
 {
     public static BrokerKind Resolve(
         BrokerKind requested,
         bool isPublishMode,
-        Func<bool> containerRuntimeIsHealthy,
+        Func<string, bool> containerRuntimeAnswers,
         Func<bool> localServerIsInstalled,
         MessagingSettings settings)
     {
@@ -28,14 +32,14 @@ public static class BrokerChoice
                         $"Messaging:Broker is 'local' but no RabbitMQ server was found at {settings.ServerPath}. " + InstallServerFix);
 
             case BrokerKind.Container:
-                return containerRuntimeIsHealthy()
+                return containerRuntimeAnswers(settings.ContainerRuntime!)
                     ? BrokerKind.Container
                     : throw new BrokerUnavailableException(
                         $"Messaging:Broker is 'container' but the container runtime '{settings.ContainerRuntime}' is not running. " +
-                        "Start Docker or Podman, or use the locally installed server instead: " + InstallServerFix);
+                        "Start Docker or Podman" + PodmanHint + ", or use the locally installed server instead: " + InstallServerFix);
 
             default:
-                if (containerRuntimeIsHealthy())
+                if (containerRuntimeAnswers(settings.ContainerRuntime!))
                 {
                     return BrokerKind.Container;
                 }
@@ -44,10 +48,12 @@ public static class BrokerChoice
                     ? BrokerKind.Local
                     : throw new BrokerUnavailableException(
                         $"No RabbitMQ broker can be started: the container runtime '{settings.ContainerRuntime}' is not running " +
-                        $"and no RabbitMQ server is installed at {settings.ServerPath}. Either start Docker or Podman, or " +
+                        $"and no RabbitMQ server is installed at {settings.ServerPath}. Either start Docker or Podman{PodmanHint}, or " +
                         InstallServerFix);
         }
     }
+
+    private const string PodmanHint = " (Aspire uses Podman when ASPIRE_CONTAINER_RUNTIME=podman)";
 
     private const string InstallServerFix =
         "install the server (Debian/Ubuntu: sudo apt-get install rabbitmq-server) and run with Messaging:Broker=local or auto.";

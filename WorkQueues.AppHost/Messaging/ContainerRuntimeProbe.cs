@@ -10,7 +10,7 @@ public static class ContainerRuntimeProbe
 {
     public static bool IsHealthy(string runtime, TimeSpan timeout)
     {
-        var start = new ProcessStartInfo(runtime, ["info", "--format", "{{.ServerVersion}}"])
+        var start = new ProcessStartInfo(runtime, InfoArguments(runtime))
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -41,4 +41,13 @@ public static class ContainerRuntimeProbe
             return false;
         }
     }
+
+    /// <summary>
+    /// <c>info</c> printing the engine's version, which only an engine that answers has. Podman's info has no
+    /// <c>ServerVersion</c> (the template fails), so it is asked for its own version field.
+    /// </summary>
+    public static string[] InfoArguments(string runtime) =>
+        Path.GetFileName(runtime).StartsWith("podman", StringComparison.OrdinalIgnoreCase)
+            ? ["info", "--format", "{{.Version.Version}}"]
+            : ["info", "--format", "{{.ServerVersion}}"];
 }

@@ -14,7 +14,7 @@ public static class MessagingBrokerExtensions
         var kind = BrokerChoice.Resolve(
             settings.Broker,
             builder.ExecutionContext.IsPublishMode,
-            () => ContainerRuntimeProbe.IsHealthy(settings.ContainerRuntime!, TimeSpan.FromSeconds(10)),
+            runtime => ContainerRuntimeProbe.IsHealthy(runtime, TimeSpan.FromSeconds(10)),
             () => File.Exists(settings.ServerPath),
             settings);
 
@@ -36,9 +36,7 @@ public static class MessagingBrokerExtensions
             return local.WithQueueCommands(local.Resource.ManagementEndpoint, userName.Resource, password.Resource);
         }
 
-        var container = builder.AddRabbitMQ(name, userName, password, settings.AmqpPort)
-            .WithManagementPlugin(settings.ManagementPort)
-            .WithDataVolume();
+        var container = builder.AddContainerRabbitMQ(name, userName, password, settings);
         return container.WithQueueCommands(container.Resource.ManagementEndpoint, userName.Resource, password.Resource);
     }
 }

@@ -43,7 +43,16 @@ public sealed record MessagingSettings
     /// </summary>
     public int? EpmdPort { get; init; }
 
-    /// <summary>The container runtime to ask on the auto path; Aspire's own setting when given.</summary>
+    /// <summary>
+    /// The broker image on the container path, in full (<c>registry/image:tag</c>), for a mirror or a locally built
+    /// image; unset, Aspire's own <c>rabbitmq:*-management</c> from Docker Hub.
+    /// </summary>
+    public string? ContainerImage { get; init; }
+
+    /// <summary>
+    /// The container runtime to ask on the auto path: Aspire's own setting (<c>ASPIRE_CONTAINER_RUNTIME</c>) when
+    /// given, else this one, else <c>docker</c>.
+    /// </summary>
     public string? ContainerRuntime { get; init; }
 
     public static MessagingSettings From(IConfiguration configuration)
@@ -51,11 +60,15 @@ public sealed record MessagingSettings
         var settings = configuration.GetSection(SectionName).Get<MessagingSettings>() ?? new MessagingSettings();
         return settings with
         {
-            ContainerRuntime = settings.ContainerRuntime
-                ?? configuration["ASPIRE_CONTAINER_RUNTIME"]
-                ?? configuration["DOTNET_ASPIRE_CONTAINER_RUNTIME"]
+            // In the order Aspire reads them, so the runtime asked is the one Aspire will use.
+            ContainerRuntime = NonEmpty(configuration["DcpPublisher:ContainerRuntime"])
+                ?? NonEmpty(configuration["ASPIRE_CONTAINER_RUNTIME"])
+                ?? NonEmpty(configuration["DOTNET_ASPIRE_CONTAINER_RUNTIME"])
+                ?? NonEmpty(settings.ContainerRuntime)
                 ?? "docker",
             EpmdPort = settings.EpmdPort ?? (int.TryParse(configuration["ERL_EPMD_PORT"], out var epmdPort) ? epmdPort : 4369),
         };
     }
+
+    private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 }

@@ -17,6 +17,7 @@ public class MessagingSettingsTests
         Assert.Equal(5672, settings.AmqpPort);
         Assert.Equal(15672, settings.ManagementPort);
         Assert.Equal("docker", settings.ContainerRuntime);
+<<<<<<< HEAD
         Assert.Equal("127.0.0.1", settings.BindAddress);
     }
 
@@ -38,6 +39,9 @@ public class MessagingSettingsTests
         Assert.Equal(4369, From([]).EpmdPort);
         Assert.Equal(4400, From(new() { ["ERL_EPMD_PORT"] = "4400" }).EpmdPort);
         Assert.Equal(4500, From(new() { ["ERL_EPMD_PORT"] = "4400", ["Messaging:EpmdPort"] = "4500" }).EpmdPort);
+=======
+        Assert.Null(settings.ContainerImage);
+>>>>>>> wt/container
     }
 
     [Fact]
@@ -47,11 +51,22 @@ public class MessagingSettingsTests
         {
             ["Messaging:Broker"] = "local",
             ["Messaging:AmqpPort"] = "5999",
+            ["Messaging:ContainerImage"] = "localhost/rabbitmq-local:3.10",
             ["ASPIRE_CONTAINER_RUNTIME"] = "podman",
         });
 
         Assert.Equal(BrokerKind.Local, settings.Broker);
         Assert.Equal(5999, settings.AmqpPort);
         Assert.Equal("podman", settings.ContainerRuntime);
+        Assert.Equal("localhost/rabbitmq-local:3.10", settings.ContainerImage);
+    }
+
+    [Fact]
+    public void The_runtime_is_read_in_the_order_aspire_reads_it()
+    {
+        Assert.Equal("podman", From(new() { ["DcpPublisher:ContainerRuntime"] = "podman", ["ASPIRE_CONTAINER_RUNTIME"] = "docker" }).ContainerRuntime);
+        Assert.Equal("podman", From(new() { ["ASPIRE_CONTAINER_RUNTIME"] = "podman", ["DOTNET_ASPIRE_CONTAINER_RUNTIME"] = "docker" }).ContainerRuntime);
+        Assert.Equal("podman", From(new() { ["DOTNET_ASPIRE_CONTAINER_RUNTIME"] = "podman" }).ContainerRuntime);
+        Assert.Equal("podman", From(new() { ["ASPIRE_CONTAINER_RUNTIME"] = "podman", ["Messaging:ContainerRuntime"] = "docker" }).ContainerRuntime);
     }
 }

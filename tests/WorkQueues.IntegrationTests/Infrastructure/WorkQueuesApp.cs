@@ -42,18 +42,27 @@ public sealed class WorkQueuesApp : IAsyncDisposable
         return body.RootElement.GetProperty("id").GetString()!;
     }
 
-    public static async Task<WorkQueuesApp> StartAsync(params string[] settings)
+    public static Task<WorkQueuesApp> StartAsync(params string[] settings) => StartAsync(_ => { }, settings);
+
+    /// <summary>Starts the AppHost; <paramref name="configure"/> may change its model before it is built.</summary>
+    public static async Task<WorkQueuesApp> StartAsync(Action<IDistributedApplicationTestingBuilder> configure, params string[] settings)
     {
         string[] args =
         [
+            // Given, so tests never write a generated password into the developer's user secrets; first, so a test
+            // that needs the same password twice (a data volume reused) can give its own.
+            $"Parameters:messaging-password={Guid.NewGuid():N}",
             .. settings,
             $"ASPNETCORE_URLS=http://127.0.0.1:{FreePorts.Next()}",
             $"ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://127.0.0.1:{FreePorts.Next()}",
             "ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS=true",
+<<<<<<< HEAD
             // Given, so tests never write a generated password or key into the developer's user secrets.
             $"Parameters:messaging-password={Guid.NewGuid():N}",
             $"Parameters:producer-api-key={Guid.NewGuid():N}",
             $"Parameters:producer-admin-key={Guid.NewGuid():N}",
+=======
+>>>>>>> wt/container
         ];
 
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.WorkQueues_AppHost>(args, (options, _) =>
@@ -61,6 +70,7 @@ public sealed class WorkQueuesApp : IAsyncDisposable
             options.DisableDashboard = false;
             options.AllowUnsecuredTransport = true;
         });
+        configure(builder);
 
         var app = await builder.BuildAsync();
         using var startup = new CancellationTokenSource(TimeSpan.FromMinutes(3));
@@ -73,6 +83,23 @@ public sealed class WorkQueuesApp : IAsyncDisposable
         var dashboard = new DashboardClient(app.GetEndpoint("aspire-dashboard", "http"));
         await Eventually.HoldsAsync(dashboard.IsUpAsync, TimeSpan.FromSeconds(60), "the dashboard to answer");
         return new WorkQueuesApp(app, dashboard, new Uri(connectionString));
+    }
+
+    /// <summary>What a resource wrote to its console log (the dashboard's Console logs) so far.</summary>
+    public async Task<string> ConsoleLogAsync(string resource)
+    {
+        var logs = App.Services.GetRequiredService<ResourceLoggerService>();
+        var text = new System.Text.StringBuilder();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        await foreach (var batch in logs.GetAllAsync(Resource(resource)).WithCancellation(timeout.Token))
+        {
+            foreach (var line in batch)
+            {
+                text.AppendLine(line.Content);
+            }
+        }
+
+        return text.ToString();
     }
 
     /// <summary>Waits until every worker replica logged <c> [x] Done</c> for each task; returns who did what.</summary>

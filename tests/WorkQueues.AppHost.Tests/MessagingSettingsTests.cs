@@ -17,8 +17,8 @@ public class MessagingSettingsTests
         Assert.Equal(5672, settings.AmqpPort);
         Assert.Equal(15672, settings.ManagementPort);
         Assert.Equal("docker", settings.ContainerRuntime);
-<<<<<<< HEAD
         Assert.Equal("127.0.0.1", settings.BindAddress);
+        Assert.Null(settings.ContainerImage);
     }
 
     [Fact]
@@ -39,9 +39,6 @@ public class MessagingSettingsTests
         Assert.Equal(4369, From([]).EpmdPort);
         Assert.Equal(4400, From(new() { ["ERL_EPMD_PORT"] = "4400" }).EpmdPort);
         Assert.Equal(4500, From(new() { ["ERL_EPMD_PORT"] = "4400", ["Messaging:EpmdPort"] = "4500" }).EpmdPort);
-=======
-        Assert.Null(settings.ContainerImage);
->>>>>>> wt/container
     }
 
     [Fact]

@@ -56,13 +56,9 @@ public sealed class WorkQueuesApp : IAsyncDisposable
             $"ASPNETCORE_URLS=http://127.0.0.1:{FreePorts.Next()}",
             $"ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://127.0.0.1:{FreePorts.Next()}",
             "ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS=true",
-<<<<<<< HEAD
-            // Given, so tests never write a generated password or key into the developer's user secrets.
-            $"Parameters:messaging-password={Guid.NewGuid():N}",
+            // Given, so tests never write a generated key into the developer's user secrets.
             $"Parameters:producer-api-key={Guid.NewGuid():N}",
             $"Parameters:producer-admin-key={Guid.NewGuid():N}",
-=======
->>>>>>> wt/container
         ];
 
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.WorkQueues_AppHost>(args, (options, _) =>

@@ -88,6 +88,19 @@ public sealed class ManifestTests(PublishedManifest manifest) : IClassFixture<Pu
         Assert.False(_resources.GetProperty("worker").GetProperty("bindings").GetProperty("http").TryGetProperty("external", out _));
     }
 
+    [Theory]
+    [InlineData("producer-api-key", "Producer__ApiKey")]
+    [InlineData("producer-admin-key", "Producer__AdminApiKey")]
+    public void The_producer_keys_are_generated_secret_parameters_passed_by_reference(string parameter, string variable)
+    {
+        var value = _resources.GetProperty(parameter).GetProperty("inputs").GetProperty("value");
+
+        Assert.Equal("parameter.v0", _resources.GetProperty(parameter).GetProperty("type").GetString());
+        Assert.True(value.GetProperty("secret").GetBoolean());
+        Assert.True(value.GetProperty("default").TryGetProperty("generate", out _));
+        Assert.Equal($"{{{parameter}.value}}", _resources.GetProperty("producer").GetProperty("env").GetProperty(variable).GetString());
+    }
+
     [Fact]
     public void No_secret_value_is_written_into_the_manifest()
     {

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Text;
 using RabbitMQ.Client;
+using WorkQueues.AppHost.Messaging;
 using WorkQueues.Tasks;
 
 namespace WorkQueues.IntegrationTests.Cluster;
@@ -96,6 +98,40 @@ public sealed class ClusterQueueTests(ClusterFixture fixture)
         {
             await cleanup.QueueDeleteAsync(queue);
         }
+    }
+
+    [Fact]
+    public async Task The_dashboard_command_and_rabbitmqctl_show_each_queues_leader_and_members()
+    {
+        var nodes = Enumerable.Range(1, ClusterFixture.Nodes).Select(fixture.NodeName).ToList();
+        var result = await fixture.App.App.ResourceCommands.ExecuteCommandAsync(fixture.App.Resource("messaging"), QueueCommandsExtensions.ListQueuesCommand);
+        Assert.True(result.Success, result.Message);
+        var line = result.Data!.Value.Split('\n').Single(l => l.StartsWith("task_queue\t", StringComparison.Ordinal));
+        Assert.Contains("\tquorum\t", line);
+        Assert.All(nodes, node => Assert.Contains(node, line));
+
+        var start = new ProcessStartInfo(Path.Combine(QueueInspectionTests.RepositoryRoot(), "rabbitmqctl"))
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            Environment =
+            {
+                ["Messaging__AmqpPort"] = fixture.AmqpPort.ToString(),
+                ["Messaging__DataRoot"] = fixture.DataRoot,
+            },
+        };
+        foreach (var arg in "list_queues name type leader members".Split(' '))
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var rabbitmqctl = Process.Start(start)!;
+        var output = await rabbitmqctl.StandardOutput.ReadToEndAsync();
+        await rabbitmqctl.WaitForExitAsync();
+        Assert.True(rabbitmqctl.ExitCode == 0, await rabbitmqctl.StandardError.ReadToEndAsync());
+        var row = output.Split('\n').Single(l => l.StartsWith("task_queue\t", StringComparison.Ordinal));
+        Assert.Contains("\tquorum\t", row);
+        Assert.All(nodes, node => Assert.Contains(node, row));
     }
 
     private static async Task ProbeHealthAsync(Uri worker, ConcurrentQueue<string> seen, CancellationToken stop)

@@ -4,12 +4,11 @@ using WorkQueues.AppHost.Messaging;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
-// RabbitMQ: a container, the locally installed server or an external broker (Messaging:Broker).
+// RabbitMQ: a container, the locally installed server (one node, or a cluster: Messaging:Nodes) or an external broker (Messaging:Broker).
 var messaging = builder.AddMessagingBroker("messaging");
 
 builder.AddProject<Projects.WorkQueues_Producer>("producer")
-    .WithReference(messaging)
-    .WaitFor(messaging)
+    .WithMessaging(messaging)
     .WithServiceConfiguration(builder.Configuration, "Tasks", "Producer")
     .WithApiKeys()
     .WithPageLinks(messaging, builder.Configuration)
@@ -17,8 +16,7 @@ builder.AddProject<Projects.WorkQueues_Producer>("producer")
     .WithHttpHealthCheck("/health");
 
 builder.AddProject<Projects.WorkQueues_Worker>("worker")
-    .WithReference(messaging)
-    .WaitFor(messaging)
+    .WithMessaging(messaging)
     .WithServiceConfiguration(builder.Configuration, "Tasks", "Worker")
     .WithReplicas(builder.Configuration.GetValue("Workers:Replicas", 2))
     .WithHttpHealthCheck("/health");

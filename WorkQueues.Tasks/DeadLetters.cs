@@ -15,7 +15,7 @@ public static class DeadLetters
         var letters = new List<DeadLetter>();
         // Taken unacked and given back when the channel closes, so peeking changes nothing.
         await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
-        await channel.DeclareDeadLetterQueueAsync(cancellationToken);
+        await channel.DeclareDeadLetterQueueAsync(cancellationToken: cancellationToken);
         while (letters.Count < limit && await channel.BasicGetAsync(TaskQueueTopology.DeadLetterQueueName, autoAck: false, cancellationToken) is { } message)
         {
             var headers = message.BasicProperties.Headers;
@@ -34,7 +34,7 @@ public static class DeadLetters
     public static async Task<uint> CountAsync(IConnection connection, CancellationToken cancellationToken)
     {
         await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
-        return (await channel.DeclareDeadLetterQueueAsync(cancellationToken)).MessageCount;
+        return (await channel.DeclareDeadLetterQueueAsync(cancellationToken: cancellationToken)).MessageCount;
     }
 
     /// <summary>
@@ -48,7 +48,7 @@ public static class DeadLetters
         await using var channel = await connection.CreateChannelAsync(
             new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true),
             cancellationToken);
-        var waiting = (await channel.DeclareDeadLetterQueueAsync(cancellationToken)).MessageCount;
+        var waiting = (await channel.DeclareDeadLetterQueueAsync(cancellationToken: cancellationToken)).MessageCount;
         var cap = (int)Math.Min(limit, waiting);
         var moved = 0;
         while (moved < cap && await channel.BasicGetAsync(TaskQueueTopology.DeadLetterQueueName, autoAck: false, cancellationToken) is { } message)

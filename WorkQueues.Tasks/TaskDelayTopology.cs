@@ -62,9 +62,10 @@ public static class TaskDelayTopology
     /// Declares every level, the delivery exchange and their bindings; idempotent, so the Producer and every Worker
     /// declare it at start. <c>task_queue</c> itself is left as the tutorial declares it: it is only bound to.
     /// </summary>
-    public static async Task DeclareDelayTopologyAsync(this IChannel channel, CancellationToken cancellationToken = default)
+    public static async Task DeclareDelayTopologyAsync(
+        this IChannel channel, TaskQueueType queueType = TaskQueueType.Classic, CancellationToken cancellationToken = default)
     {
-        await channel.DeclareTaskQueueAsync(cancellationToken);
+        await channel.DeclareTaskQueueAsync(queueType, cancellationToken);
         await channel.ExchangeDeclareAsync(DeliveryExchangeName, ExchangeType.Topic, durable: true, autoDelete: false, cancellationToken: cancellationToken);
         await channel.QueueBindAsync(TaskQueueTopology.QueueName, DeliveryExchangeName, "#." + TaskQueueTopology.QueueName, cancellationToken: cancellationToken);
 
@@ -73,12 +74,12 @@ public static class TaskDelayTopology
             var name = LevelName(level);
             var below = level == 0 ? DeliveryExchangeName : LevelName(level - 1);
             await channel.ExchangeDeclareAsync(name, ExchangeType.Topic, durable: true, autoDelete: false, cancellationToken: cancellationToken);
-            await channel.QueueDeclareAsync(name, durable: true, exclusive: false, autoDelete: false, arguments: new Dictionary<string, object?>
+            await channel.DeclareDurableQueueAsync(name, queueType, new Dictionary<string, object?>
             {
                 ["x-message-ttl"] = (1L << level) * 1000,
                 // No x-dead-letter-routing-key: a dead letter keeps its routing key, which the next level reads.
                 ["x-dead-letter-exchange"] = below,
-            }, cancellationToken: cancellationToken);
+            }, cancellationToken);
             await channel.QueueBindAsync(name, name, LevelPattern(level, '1'), cancellationToken: cancellationToken);
             await channel.ExchangeBindAsync(below, name, LevelPattern(level, '0'), cancellationToken: cancellationToken);
         }

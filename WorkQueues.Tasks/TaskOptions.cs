@@ -17,4 +17,11 @@ public sealed class TaskOptions
     /// <summary>The largest task body, in bytes of UTF-8.</summary>
     [Range(1, 16 * 1024 * 1024)]
     public int MaxBytes { get; set; } = 64 * 1024;
+
+    /// <summary>
+    /// The type of the task queues this service declares: Classic on a single broker, Quorum on a cluster (the
+    /// AppHost sets it when <c>Messaging:Nodes</c> is more than 1). Must match the queues on the broker.
+    /// </summary>
+    [EnumDataType(typeof(TaskQueueType))]
+    public TaskQueueType QueueType { get; set; } = TaskQueueType.Classic;
 }

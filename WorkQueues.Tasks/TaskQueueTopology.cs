@@ -41,42 +41,60 @@ public static class TaskQueueTopology
         $"{QueueName}.retry.{(long)RetryDelay(nextAttempt, firstDelay).TotalMilliseconds}ms";
 
     /// <summary>
-    /// Declares <c>task_queue</c> durable, classic and without arguments: exactly what the tutorial's
-    /// <c>new_task.py</c> and <c>worker.py</c> declare, so a tutorial client in any language shares the same queue.
-    /// Any argument here would make their plain declare fail with PRECONDITION_FAILED.
+    /// Declares <c>task_queue</c> durable: as a classic queue without arguments, exactly what the tutorial's
+    /// <c>new_task.py</c> and <c>worker.py</c> declare, so a tutorial client in any language shares the same queue (any
+    /// argument would make their plain declare fail with PRECONDITION_FAILED); as a quorum queue on a cluster, whose
+    /// vhost makes the tutorial's plain declare a quorum one too.
     /// </summary>
-    public static Task<QueueDeclareOk> DeclareTaskQueueAsync(this IChannel channel, CancellationToken cancellationToken = default) =>
-        channel.QueueDeclareAsync(
-            queue: QueueName,
-            durable: true,
-            exclusive: false,
-            autoDelete: false,
-            arguments: null,
-            cancellationToken: cancellationToken);
+    public static Task<QueueDeclareOk> DeclareTaskQueueAsync(
+        this IChannel channel, TaskQueueType queueType = TaskQueueType.Classic, CancellationToken cancellationToken = default) =>
+        channel.DeclareDurableQueueAsync(QueueName, queueType, arguments: null, cancellationToken);
 
     /// <summary>
     /// Declares the queue a retry waits in: no consumer, a message TTL of the delay, then dead-lettered back into
     /// <c>task_queue</c> through the default exchange. The wait costs no worker anything, and <c>task_queue</c>
-    /// itself keeps no arguments.
+    /// itself keeps no arguments. Quorum queues take a message TTL and dead-letter too (measured on 3.10.8).
     /// </summary>
-    public static Task<QueueDeclareOk> DeclareRetryQueueAsync(this IChannel channel, int nextAttempt, TimeSpan firstDelay, CancellationToken cancellationToken = default) =>
-        channel.QueueDeclareAsync(
-            queue: RetryQueueName(nextAttempt, firstDelay),
-            durable: true,
-            exclusive: false,
-            autoDelete: false,
-            arguments: new Dictionary<string, object?>
+    public static Task<QueueDeclareOk> DeclareRetryQueueAsync(
+        this IChannel channel, int nextAttempt, TimeSpan firstDelay, TaskQueueType queueType = TaskQueueType.Classic, CancellationToken cancellationToken = default) =>
+        channel.DeclareDurableQueueAsync(
+            RetryQueueName(nextAttempt, firstDelay),
+            queueType,
+            new Dictionary<string, object?>
             {
                 ["x-message-ttl"] = (long)RetryDelay(nextAttempt, firstDelay).TotalMilliseconds,
                 ["x-dead-letter-exchange"] = string.Empty,
                 ["x-dead-letter-routing-key"] = QueueName,
             },
-            cancellationToken: cancellationToken);
+            cancellationToken);
+
+    /// <summary>
+    /// Declares a durable task queue of <paramref name="queueType"/>: the one place its <c>x-queue-type</c> is decided.
+    /// A queue of the other type on the broker is a <see cref="TaskQueueTypeMismatchException"/> that says how to fix it.
+    /// </summary>
+    public static async Task<QueueDeclareOk> DeclareDurableQueueAsync(
+        this IChannel channel, string queue, TaskQueueType queueType, Dictionary<string, object?>? arguments, CancellationToken cancellationToken)
+    {
+        if (queueType == TaskQueueType.Quorum)
+        {
+            arguments = new Dictionary<string, object?>(arguments ?? []) { ["x-queue-type"] = "quorum" };
+        }
+
+        try
+        {
+            return await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false, arguments, cancellationToken: cancellationToken);
+        }
+        catch (RabbitMQ.Client.Exceptions.OperationInterruptedException ex) when (TaskQueueTypeMismatchException.IsTypeMismatch(ex))
+        {
+            throw new TaskQueueTypeMismatchException(queue, queueType, ex);
+        }
+    }
 
     /// <summary>Declares the events exchange; events carry no routing, every bound queue gets them all.</summary>
     public static Task DeclareEventsExchangeAsync(this IChannel channel, CancellationToken cancellationToken = default) =>
         channel.ExchangeDeclareAsync(EventsExchangeName, ExchangeType.Fanout, durable: true, autoDelete: false, cancellationToken: cancellationToken);
 
-    public static Task<QueueDeclareOk> DeclareDeadLetterQueueAsync(this IChannel channel, CancellationToken cancellationToken = default) =>
-        channel.QueueDeclareAsync(DeadLetterQueueName, durable: true, exclusive: false, autoDelete: false, arguments: null, cancellationToken: cancellationToken);
+    public static Task<QueueDeclareOk> DeclareDeadLetterQueueAsync(
+        this IChannel channel, TaskQueueType queueType = TaskQueueType.Classic, CancellationToken cancellationToken = default) =>
+        channel.DeclareDurableQueueAsync(DeadLetterQueueName, queueType, arguments: null, cancellationToken);
 }

@@ -17,7 +17,8 @@ public static class TaskProcessingExtensions
     /// </summary>
     public static TaskProcessingBuilder AddTaskProcessing(this IHostApplicationBuilder builder)
     {
-        builder.AddRabbitMQClient("messaging");
+        // Every node of a cluster, and automatic recovery, so the service moves to a surviving node when its own dies.
+        builder.AddRabbitMQClient("messaging", configureConnectionFactory: factory => BrokerEndpoints.Configure(factory, builder.Configuration[BrokerEndpoints.ConfigurationKey]));
 
         builder.Services.AddOptions<TaskOptions>()
             .BindConfiguration(TaskOptions.SectionName)
@@ -45,7 +46,9 @@ public static class TaskProcessingExtensions
         builder.Services.AddSingleton<TaskCancellationListener>();
         builder.Services.AddHostedService(services => services.GetRequiredService<TaskCancellationListener>());
         builder.Services.AddSingleton<TaskProcessor>();
-        builder.Services.AddHostedService<TaskConsumer>();
+        builder.Services.AddSingleton<TaskConsumer>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<TaskConsumer>());
+        builder.Services.AddHealthChecks().AddCheck<TaskConsumerHealthCheck>(TaskConsumerHealthCheck.Name);
         return new TaskProcessingBuilder(builder.Services);
     }
 }

@@ -17,19 +17,36 @@ public static class LocalRabbitMQBuilderExtensions
         IResourceBuilder<ParameterResource> password,
         MessagingSettings settings)
     {
+        EnsureBindAddressIsValid(settings);
+        var folder = LocalRabbitMQDataFolder.Open(settings.DataRoot, settings.AmqpPort);
+        return builder.AddLocalRabbitMQNode(name, userName, password, settings, new LocalRabbitMQNode(folder, settings.AmqpPort, settings.ManagementPort));
+    }
+
+    internal static void EnsureBindAddressIsValid(MessagingSettings settings)
+    {
         if (!IPAddress.TryParse(settings.BindAddress, out _))
         {
             throw new BrokerUnavailableException($"Messaging:BindAddress '{settings.BindAddress}' is not an IP address (such as 127.0.0.1 or 0.0.0.0).");
         }
+    }
 
+    /// <summary>One broker node on its folder and ports: the single broker, or one node of a cluster.</summary>
+    internal static IResourceBuilder<LocalRabbitMQResource> AddLocalRabbitMQNode(
+        this IDistributedApplicationBuilder builder,
+        string name,
+        IResourceBuilder<ParameterResource> userName,
+        IResourceBuilder<ParameterResource> password,
+        MessagingSettings settings,
+        LocalRabbitMQNode node)
+    {
         var epmdPort = settings.EpmdPort ?? 4369;
-        var folder = LocalRabbitMQDataFolder.Open(settings.DataRoot, settings.AmqpPort);
+        var folder = node.Folder;
         var folderLock = LocalRabbitMQFolderLock.Acquire(folder);
         builder.Services.AddHostedService(_ => folderLock);
 
         // The lock is ours, so a node still running on the folder was left by an AppHost that was killed.
         var leftover = LocalRabbitMQNodeProcess.StopLeftoverAsync(folder).GetAwaiter().GetResult();
-        EnsurePortIsFree(settings.AmqpPort);
+        EnsurePortIsFree(node.AmqpPort);
 
         var broker = new LocalRabbitMQResource(name, settings.ServerPath, folder, userName.Resource, password.Resource);
 
@@ -40,10 +57,16 @@ public static class LocalRabbitMQBuilderExtensions
             await folder.WriteConfigurationAsync(
                 await userName.Resource.GetValueAsync(cancellationToken) ?? string.Empty,
                 await password.Resource.GetValueAsync(cancellationToken) ?? string.Empty,
-                settings.ManagementPort,
+                node.ManagementPort,
                 settings.BindAddress,
                 epmdPort,
-                cancellationToken);
+                cancellationToken,
+                node.ClusterSettings);
+            if (node.Cookie is { } cookie)
+            {
+                await folder.WriteCookieAsync(cookie, cancellationToken);
+            }
+
             if (leftover is int pid)
             {
                 started.Services.GetRequiredService<ResourceLoggerService>().GetLogger(broker).LogWarning(
@@ -68,23 +91,23 @@ public static class LocalRabbitMQBuilderExtensions
             // Not proxied: the broker itself listens on the well-known ports, as a tutorial client expects.
             .WithEndpoint(LocalRabbitMQResource.AmqpEndpointName, endpoint =>
             {
-                endpoint.Port = settings.AmqpPort;
+                endpoint.Port = node.AmqpPort;
                 endpoint.UriScheme = "amqp";
                 endpoint.IsProxied = false;
             })
-            .WithHttpEndpoint(name: LocalRabbitMQResource.ManagementEndpointName, port: settings.ManagementPort, isProxied: false)
+            .WithHttpEndpoint(name: LocalRabbitMQResource.ManagementEndpointName, port: node.ManagementPort, isProxied: false)
             .WithEndpoint(LocalRabbitMQResource.DistributionEndpointName, endpoint =>
             {
                 // Erlang would take AMQP port + 20000, which overflows for high ports. Without a port given,
                 // Aspire allocates a free one for this proxyless endpoint.
-                endpoint.Port = settings.DistributionPort != 0 ? settings.DistributionPort : null;
+                endpoint.Port = node.DistributionPort(settings);
                 endpoint.UriScheme = "tcp";
                 endpoint.IsProxied = false;
                 endpoint.IsExternal = false;
             })
             .WithEnvironment(context =>
             {
-                foreach (var (key, value) in folder.ServerEnvironment(settings.AmqpPort, settings.BindAddress, epmdPort))
+                foreach (var (key, value) in folder.ServerEnvironment(node.AmqpPort, settings.BindAddress, epmdPort))
                 {
                     context.EnvironmentVariables[key] = value;
                 }

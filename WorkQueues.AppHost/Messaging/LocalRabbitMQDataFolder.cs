@@ -51,11 +51,39 @@ public sealed class LocalRabbitMQDataFolder
         System.IO.Path.Combine(System.IO.Path.GetFullPath(dataRoot), $"rabbitmq-{amqpPort}");
 
     /// <summary>The folder of the broker on <paramref name="amqpPort"/>, created when missing, refused when not the caller's.</summary>
-    public static LocalRabbitMQDataFolder Open(string dataRoot, int amqpPort)
+    public static LocalRabbitMQDataFolder Open(string dataRoot, int amqpPort) =>
+        Open(PathFor(dataRoot, amqpPort), $"workqueues-{amqpPort}@localhost");
+
+    /// <summary>
+    /// Node <paramref name="index"/> of the cluster whose first node takes <paramref name="basePort"/>: a folder and a
+    /// node name of its own, apart from the single broker's, so a single node's data never joins a cluster by surprise.
+    /// </summary>
+    public static LocalRabbitMQDataFolder OpenClusterNode(string dataRoot, int basePort, int index) =>
+        Open($"{PathFor(dataRoot, basePort)}-node{index}", $"workqueues-{basePort}-{index}@localhost");
+
+    private static LocalRabbitMQDataFolder Open(string path, string nodeName)
     {
-        var path = PathFor(dataRoot, amqpPort);
         EnsureUsable(path);
-        return new LocalRabbitMQDataFolder(path, ReadNodeName(path) ?? $"workqueues-{amqpPort}@localhost");
+        return new LocalRabbitMQDataFolder(path, ReadNodeName(path) ?? nodeName);
+    }
+
+    /// <summary>The Erlang cookie, in the node's <c>HOME</c>; the nodes of a cluster must share it.</summary>
+    public string CookieFile => System.IO.Path.Combine(Path, ".erlang.cookie");
+
+    /// <summary>The cookie the node has, or null before its first start.</summary>
+    public string? ReadCookie() => File.Exists(CookieFile) ? File.ReadAllText(CookieFile).Trim() : null;
+
+    /// <summary>Gives the node <paramref name="cookie"/>, readable by its owner only, as Erlang insists.</summary>
+    public async Task WriteCookieAsync(string cookie, CancellationToken cancellationToken)
+    {
+        if (ReadCookie() != cookie)
+        {
+            await WriteOwnerOnlyAsync(CookieFile, cookie, cancellationToken);
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(CookieFile, UnixFileMode.UserRead);
+            }
+        }
     }
 
     /// <summary>Creates the folder again after its data was deleted, and checks it is still the caller's.</summary>
@@ -99,7 +127,8 @@ public sealed class LocalRabbitMQDataFolder
     /// owner may read it.
     /// </summary>
     public async Task WriteConfigurationAsync(
-        string userName, string password, int managementPort, string bindAddress, int epmdPort, CancellationToken cancellationToken)
+        string userName, string password, int managementPort, string bindAddress, int epmdPort, CancellationToken cancellationToken,
+        IEnumerable<string>? extraSettings = null)
     {
         await File.WriteAllTextAsync(EnabledPluginsFile, "[rabbitmq_management].\n", cancellationToken);
         await File.WriteAllTextAsync(EnvironmentFile, "# Deliberately empty: /etc/rabbitmq/rabbitmq-env.conf must not apply.\n", cancellationToken);
@@ -119,6 +148,8 @@ public sealed class LocalRabbitMQDataFolder
             .AppendLine("collect_statistics_interval = 1000")
             // Above Tasks:MaxSeconds (at most 1,500 s), so a worker busy with the longest task keeps its channel.
             .AppendLine("consumer_timeout = 1800000")
+            .AppendJoin(Environment.NewLine, extraSettings ?? [])
+            .AppendLine()
             .ToString();
         await WriteOwnerOnlyAsync(ConfigFile, config, cancellationToken);
     }

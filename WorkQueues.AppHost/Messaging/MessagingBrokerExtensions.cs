@@ -18,6 +18,13 @@ public static class MessagingBrokerExtensions
             () => File.Exists(settings.ServerPath),
             settings);
 
+        if (settings.IsCluster && kind != BrokerKind.Local)
+        {
+            throw new BrokerUnavailableException(
+                $"Messaging:Nodes is {settings.Nodes}, but a cluster runs on the local path only (Messaging:Broker=local); this one is '{kind}'. " +
+                "For a cluster elsewhere use a managed RabbitMQ or the RabbitMQ Cluster Operator and Messaging:Broker=external (docs/cluster.md).");
+        }
+
         if (kind == BrokerKind.External)
         {
             var external = builder.AddConnectionString(name);
@@ -30,6 +37,12 @@ public static class MessagingBrokerExtensions
         // Letters and digits only: the password goes into an amqp:// URI and into rabbitmq.conf.
         var password = builder.AddParameter($"{name}-password", new GenerateParameterDefault { MinLength = 22, Special = false }, secret: true, persist: true);
 
+        if (kind == BrokerKind.Local && settings.IsCluster)
+        {
+            var cluster = builder.AddLocalRabbitMQCluster(name, userName, password, settings);
+            return cluster.WithQueueCommands(cluster.Resource.Nodes[0].ManagementEndpoint, userName.Resource, password.Resource);
+        }
+
         if (kind == BrokerKind.Local)
         {
             var local = builder.AddLocalRabbitMQ(name, userName, password, settings);
@@ -38,5 +51,23 @@ public static class MessagingBrokerExtensions
 
         var container = builder.AddContainerRabbitMQ(name, userName, password, settings);
         return container.WithQueueCommands(container.Resource.ManagementEndpoint, userName.Resource, password.Resource);
+    }
+
+    /// <summary>
+    /// Gives a service the broker's connection string and waits for the broker; on a cluster also every node
+    /// (<c>Messaging__Endpoints</c>, so the service can move to a surviving node) and quorum queues (<c>Tasks__QueueType</c>).
+    /// </summary>
+    public static IResourceBuilder<T> WithMessaging<T>(this IResourceBuilder<T> service, IResourceBuilder<IResourceWithConnectionString> messaging)
+        where T : IResourceWithEnvironment, IResourceWithWaitSupport
+    {
+        service.WithReference(messaging).WaitFor(messaging);
+        if (messaging.Resource is RabbitMQClusterResource cluster)
+        {
+            service
+                .WithEnvironment("Messaging__Endpoints", cluster.EndpointsExpression)
+                .WithEnvironment("Tasks__QueueType", nameof(WorkQueues.Tasks.TaskQueueType.Quorum));
+        }
+
+        return service;
     }
 }

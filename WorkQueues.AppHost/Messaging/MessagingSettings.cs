@@ -9,6 +9,18 @@ public sealed record MessagingSettings
 
     public BrokerKind Broker { get; init; } = BrokerKind.Auto;
 
+    /// <summary>The most nodes a local cluster may have: more buys nothing on one machine but start-up time.</summary>
+    public const int MaxNodes = 7;
+
+    /// <summary>
+    /// RabbitMQ nodes on the local path: 1, or an odd number up to <see cref="MaxNodes"/> joined into one cluster
+    /// (odd, so a majority survives the loss of any minority). Node i listens on <see cref="AmqpPort"/> + i - 1 and
+    /// <see cref="ManagementPort"/> + i - 1.
+    /// </summary>
+    public int Nodes { get; init; } = 1;
+
+    public bool IsCluster => Nodes > 1;
+
     /// <summary>The local broker's default <see cref="BindAddress"/>: this machine only.</summary>
     public const string Loopback = "127.0.0.1";
 
@@ -58,6 +70,11 @@ public sealed record MessagingSettings
     public static MessagingSettings From(IConfiguration configuration)
     {
         var settings = configuration.GetSection(SectionName).Get<MessagingSettings>() ?? new MessagingSettings();
+        if (ClusterSizeError(settings.Nodes) is { } error)
+        {
+            throw new BrokerUnavailableException(error);
+        }
+
         return settings with
         {
             // In the order Aspire reads them, so the runtime asked is the one Aspire will use.
@@ -69,6 +86,15 @@ public sealed record MessagingSettings
             EpmdPort = settings.EpmdPort ?? (int.TryParse(configuration["ERL_EPMD_PORT"], out var epmdPort) ? epmdPort : 4369),
         };
     }
+
+    /// <summary>Why <paramref name="nodes"/> is no cluster size, or null when it is one.</summary>
+    public static string? ClusterSizeError(int nodes) => nodes switch
+    {
+        < 1 => $"Messaging:Nodes is {nodes}; it must be at least 1.",
+        > MaxNodes => $"Messaging:Nodes is {nodes}; at most {MaxNodes} nodes run on one machine.",
+        _ when nodes % 2 == 0 => $"Messaging:Nodes is {nodes}; use an odd number (1, 3, 5...): with an even one a network split can leave no majority, and quorum queues stop.",
+        _ => null,
+    };
 
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 }

@@ -16,6 +16,7 @@ namespace WorkQueues.Producer.Publishing;
 public sealed class TaskPublisher(
     IConnection connection,
     IOptions<ProducerOptions> options,
+    IOptions<TaskOptions> tasks,
     ProducerMetrics metrics,
     TaskAnnouncer announcer,
     IEnumerable<ITaskPublishObserver> observers,
@@ -23,7 +24,7 @@ public sealed class TaskPublisher(
     ILogger<TaskPublisher> logger) : IAsyncDisposable
 {
     // The Producer declares task_queue as new_task.py does, and the delay levels, so publishing works before any worker ran.
-    private readonly ConfirmedChannel _channel = new(connection, (channel, token) => channel.DeclareDelayTopologyAsync(token));
+    private readonly ConfirmedChannel _channel = new(connection, (channel, token) => channel.DeclareDelayTopologyAsync(tasks.Value.QueueType, token));
     private readonly ITaskPublishObserver[] _observers = observers.ToArray();
     private readonly SemaphoreSlim _inFlight = new(options.Value.MaxPublishesInFlight, options.Value.MaxPublishesInFlight);
 

@@ -7,7 +7,8 @@ public static class TaskPublishingExtensions
     /// <summary>The broker connection, the task rules and the publisher: all that sending (and cancelling) tasks needs.</summary>
     public static IHostApplicationBuilder AddTaskPublishing(this IHostApplicationBuilder builder)
     {
-        builder.AddRabbitMQClient("messaging");
+        // Every node of a cluster, and automatic recovery, so the service moves to a surviving node when its own dies.
+        builder.AddRabbitMQClient("messaging", configureConnectionFactory: factory => BrokerEndpoints.Configure(factory, builder.Configuration[BrokerEndpoints.ConfigurationKey]));
 
         builder.Services.AddOptions<TaskOptions>()
             .BindConfiguration(TaskOptions.SectionName)

@@ -36,7 +36,7 @@ public sealed class QueueDepthSampler(IConnection connection, TimeProvider time,
                     }
 
                     // The same declare as new_task.py's: it creates task_queue if no one has yet, and answers its counts.
-                    var queue = await channel.DeclareTaskQueueAsync(stoppingToken);
+                    var queue = await channel.DeclareTaskQueueAsync(cancellationToken: stoppingToken);
                     _latest = new QueueDepth(queue.MessageCount, queue.ConsumerCount, time.GetUtcNow());
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)

@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.Extensions.Options;
 using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
 using WorkQueues.Tasks;
 
 namespace WorkQueues.Worker.Consuming;
@@ -8,10 +9,15 @@ namespace WorkQueues.Worker.Consuming;
 /// <summary>
 /// Sends a task whose attempt failed on to its next attempt, through a delay queue, or after the last one to
 /// <c>task_queue.dead</c>. Each copy is confirmed by the broker before the caller acks the original, so a crash in
-/// between can duplicate a task but never lose it.
+/// between can duplicate a task but never lose it. A copy the broker returns (its queue was deleted) is sent again once
+/// after declaring the queues anew; every forward has <see cref="ForwardTimeout"/>, and a failed one pauses
+/// <see cref="FailurePause"/> before the caller requeues the original, so a broken forward never spins in a hot loop.
 /// </summary>
-public sealed class FailedTaskRouter(IConnection connection, IOptions<WorkerOptions> options, TimeProvider time) : IFailedTaskRouter, IAsyncDisposable
+public sealed class FailedTaskRouter(IConnection connection, IOptions<WorkerOptions> options, IOptions<TaskOptions> tasks, TimeProvider time) : IFailedTaskRouter, IAsyncDisposable
 {
+    public static readonly TimeSpan ForwardTimeout = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan FailurePause = TimeSpan.FromSeconds(1);
+
     private readonly ConfirmedChannel _channel = new(connection);
 
     /// <summary>Declares the delay queues and the dead-letter queue.</summary>
@@ -20,10 +26,10 @@ public sealed class FailedTaskRouter(IConnection connection, IOptions<WorkerOpti
         var channel = await _channel.GetAsync(cancellationToken);
         for (var attempt = 2; attempt <= options.Value.MaxAttempts; attempt++)
         {
-            await channel.DeclareRetryQueueAsync(attempt, options.Value.RetryDelay, cancellationToken);
+            await channel.DeclareRetryQueueAsync(attempt, options.Value.RetryDelay, tasks.Value.QueueType, cancellationToken);
         }
 
-        await channel.DeclareDeadLetterQueueAsync(cancellationToken);
+        await channel.DeclareDeadLetterQueueAsync(tasks.Value.QueueType, cancellationToken);
     }
 
     public async Task RetryAsync(TaskDelivery delivery, string error, CancellationToken cancellationToken)
@@ -47,8 +53,32 @@ public sealed class FailedTaskRouter(IConnection connection, IOptions<WorkerOpti
     private async Task PublishAsync(string queue, TaskDelivery delivery, Dictionary<string, object?> headers, CancellationToken cancellationToken)
     {
         var properties = TaskMessage.CopyProperties(delivery.Properties, headers);
-        var channel = await _channel.GetAsync(cancellationToken);
-        await channel.BasicPublishAsync(string.Empty, queue, mandatory: true, properties, delivery.Body, cancellationToken);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(ForwardTimeout);
+        try
+        {
+            try
+            {
+                var channel = await _channel.GetAsync(timeout.Token);
+                await channel.BasicPublishAsync(string.Empty, queue, mandatory: true, properties, delivery.Body, timeout.Token);
+            }
+            catch (PublishException ex) when (ex.IsReturn)
+            {
+                // No queue took it: someone deleted it. Declare the queues again and send it once more.
+                await DeclareTopologyAsync(timeout.Token);
+                var channel = await _channel.GetAsync(timeout.Token);
+                await channel.BasicPublishAsync(string.Empty, queue, mandatory: true, properties, delivery.Body, timeout.Token);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || timeout.IsCancellationRequested)
+        {
+            await Task.Delay(FailurePause, time, CancellationToken.None);
+            throw new IOException(
+                timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested
+                    ? $"The broker did not confirm the copy in {queue} within {ForwardTimeout.TotalSeconds:0} s."
+                    : $"The copy in {queue} was not confirmed: {ex.Message}",
+                ex);
+        }
     }
 
     private static Dictionary<string, object?> CopyHeaders(TaskDelivery delivery) =>

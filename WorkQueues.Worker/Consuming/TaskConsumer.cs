@@ -11,7 +11,9 @@ namespace WorkQueues.Worker.Consuming;
 /// Consumes <c>task_queue</c> with manual acks and a prefetch of <see cref="WorkerOptions.Concurrency"/>, and hands
 /// each delivery to the <see cref="TaskProcessor"/>. On shutdown it stops taking deliveries and lets the tasks in hand
 /// finish while the host's shutdown timeout allows; then it fires their tokens, and the processor nacks whatever
-/// stops back to the queue, never acks it.
+/// stops back to the queue, never acks it. It heals itself: a connection lost (a node gone) is recovered by the client,
+/// on whichever node answers; a consumer the server cancels (queue deleted or moved) or a channel the server closes
+/// (consumer timeout) is declared and consumed again with backoff (<see cref="IsConsuming"/> says so meanwhile).
 /// </summary>
 public sealed partial class TaskConsumer(
     IConnection connection,
@@ -19,39 +21,71 @@ public sealed partial class TaskConsumer(
     FailedTaskRouter router,
     TaskCancellationListener cancellations,
     IOptions<WorkerOptions> options,
+    IOptions<TaskOptions> tasks,
     ILogger<TaskConsumer> logger) : IHostedService, IAsyncDisposable
 {
     private readonly CancellationTokenSource _abandonWork = new();
+    private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<long, Task> _inFlight = new();
     private long _deliveries;
     private IChannel? _channel;
-    private ChannelSettler? _settler;
+    private AsyncEventingBasicConsumer? _consumer;
     private string? _consumerTag;
+
+    /// <summary>A consumer is registered on an open channel: this Worker takes tasks.</summary>
+    public bool IsConsuming => connection.IsOpen && _channel is { IsOpen: true } && _consumer is { IsRunning: true };
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var concurrency = (ushort)options.Value.Concurrency;
-        _channel = await connection.CreateChannelAsync(
-            // One dispatcher: concurrency comes from not awaiting the work in the handler (see OnReceivedAsync).
-            new CreateChannelOptions(publisherConfirmationsEnabled: false, publisherConfirmationTrackingEnabled: false, consumerDispatchConcurrency: 1),
-            cancellationToken);
-        _settler = new ChannelSettler(_channel);
+        await SubscribeAsync(cancellationToken);
+        _healing = HealAsync(_stopping.Token);
+    }
+
+    private async Task SubscribeAsync(CancellationToken cancellationToken)
+    {
+        if (_channel is not { IsOpen: true })
+        {
+            if (!connection.IsOpen)
+            {
+                throw new InvalidOperationException("The connection is down; the client is recovering it.");
+            }
+
+            if (_channel is not null)
+            {
+                await _channel.DisposeAsync();
+            }
+
+            _channel = await connection.CreateChannelAsync(
+                // One dispatcher: concurrency comes from not awaiting the work in the handler (see OnReceivedAsync).
+                new CreateChannelOptions(publisherConfirmationsEnabled: false, publisherConfirmationTrackingEnabled: false, consumerDispatchConcurrency: 1),
+                cancellationToken);
+            _channel.ChannelShutdownAsync += (_, _) => LostAsync();
+        }
+
+        var channel = _channel;
         // task_queue as the tutorial declares it, and the delay levels that deliver scheduled tasks into it.
-        await _channel.DeclareDelayTopologyAsync(cancellationToken);
+        await channel.DeclareDelayTopologyAsync(tasks.Value.QueueType, cancellationToken);
         await router.DeclareTopologyAsync(cancellationToken);
         // No task is taken before every cancel made so far is known, those made while no Worker ran included.
         await cancellations.CaughtUp.WaitAsync(cancellationToken);
-        await _channel.BasicQosAsync(prefetchSize: 0, prefetchCount: concurrency, global: false, cancellationToken);
+        var concurrency = (ushort)options.Value.Concurrency;
+        await channel.BasicQosAsync(prefetchSize: 0, prefetchCount: concurrency, global: false, cancellationToken);
 
-        var consumer = new AsyncEventingBasicConsumer(_channel);
-        consumer.ReceivedAsync += OnReceivedAsync;
-        _consumerTag = await _channel.BasicConsumeAsync(TaskQueueTopology.QueueName, autoAck: false, consumer, cancellationToken);
+        var settler = new ChannelSettler(channel);
+        var consumer = new AsyncEventingBasicConsumer(channel);
+        consumer.ReceivedAsync += (_, delivery) => OnReceivedAsync(delivery, settler);
+        // The server's basic.cancel (task_queue deleted, or moved off a node) unregisters the consumer.
+        consumer.UnregisteredAsync += (_, _) => LostAsync();
+        _consumerTag = await channel.BasicConsumeAsync(TaskQueueTopology.QueueName, autoAck: false, consumer, cancellationToken);
+        _consumer = consumer;
         LogWaiting(TaskQueueTopology.QueueName, concurrency);
     }
 
     /// <param name="cancellationToken">Fires when the host's shutdown timeout runs out.</param>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        await _stopping.CancelAsync();
+        await _healing;
         if (_channel is null)
         {
             return;
@@ -86,9 +120,9 @@ public sealed partial class TaskConsumer(
     /// to wait for runs to its ack right here on the dispatcher's thread, with no hand-off to another (measured: the
     /// client's own dispatch concurrency spent a third of a busy worker's CPU switching threads).
     /// </summary>
-    private Task OnReceivedAsync(object sender, BasicDeliverEventArgs delivery)
+    private Task OnReceivedAsync(BasicDeliverEventArgs delivery, ChannelSettler settler)
     {
-        var work = processor.ProcessAsync(TaskDelivery.CopyOf(delivery), _settler!, _abandonWork.Token);
+        var work = processor.ProcessAsync(TaskDelivery.CopyOf(delivery, options.Value.MaxAttempts), settler, _abandonWork.Token);
         if (work.IsCompleted)
         {
             return work;
@@ -120,6 +154,7 @@ public sealed partial class TaskConsumer(
     public ValueTask DisposeAsync()
     {
         _abandonWork.Dispose();
+        _stopping.Dispose();
         return _channel?.DisposeAsync() ?? ValueTask.CompletedTask;
     }
 

@@ -11,12 +11,24 @@ public sealed record TaskDelivery(ulong DeliveryTag, bool Redelivered, IReadOnly
     public string? Id => Properties.MessageId;
 
     /// <summary>The attempt this delivery is: from our header, else the first.</summary>
-    public int Attempt { get; } =
-        Properties.Headers?.TryGetValue(TaskQueueTopology.AttemptHeader, out var value) == true
-            ? value switch { int i => i, long l => (int)l, byte b => b, short s => s, _ => 1 }
-            : 1;
+    public int Attempt { get; init; } = AttemptOf(Properties, int.MaxValue);
 
-    /// <summary>The client reuses a delivery's body once its handler returns: a task keeps a copy of its own.</summary>
-    public static TaskDelivery CopyOf(BasicDeliverEventArgs delivery) =>
-        new(delivery.DeliveryTag, delivery.Redelivered, delivery.BasicProperties, delivery.Body.ToArray());
+    /// <summary>
+    /// The client reuses a delivery's body once its handler returns: a task keeps a copy of its own. A foreign
+    /// <c>x-attempt</c> header is clamped to 1..<paramref name="maxAttempts"/>.
+    /// </summary>
+    public static TaskDelivery CopyOf(BasicDeliverEventArgs delivery, int maxAttempts) =>
+        new(delivery.DeliveryTag, delivery.Redelivered, delivery.BasicProperties, delivery.Body.ToArray())
+        {
+            Attempt = AttemptOf(delivery.BasicProperties, maxAttempts),
+        };
+
+    /// <summary>The <c>x-attempt</c> header within 1..<paramref name="maxAttempts"/>; 1 when absent or not a number.</summary>
+    public static int AttemptOf(IReadOnlyBasicProperties properties, int maxAttempts)
+    {
+        long attempt = properties.Headers?.TryGetValue(TaskQueueTopology.AttemptHeader, out var value) == true
+            ? value switch { int i => i, long l => l, byte b => b, sbyte b => b, short s => s, ushort s => s, uint u => u, _ => 1 }
+            : 1;
+        return (int)Math.Clamp(attempt, 1, Math.Max(1, maxAttempts));
+    }
 }

@@ -66,4 +66,27 @@ public class MessagingSettingsTests
         Assert.Equal("podman", From(new() { ["DOTNET_ASPIRE_CONTAINER_RUNTIME"] = "podman" }).ContainerRuntime);
         Assert.Equal("podman", From(new() { ["ASPIRE_CONTAINER_RUNTIME"] = "podman", ["Messaging:ContainerRuntime"] = "docker" }).ContainerRuntime);
     }
+
+    [Theory]
+    [InlineData("1")]
+    [InlineData("3")]
+    [InlineData("7")]
+    public void An_odd_number_of_nodes_up_to_seven_is_a_cluster_size(string nodes) =>
+        Assert.Equal(int.Parse(nodes), From(new() { ["Messaging:Nodes"] = nodes }).Nodes);
+
+    [Theory]
+    [InlineData("0", "at least 1")]
+    [InlineData("-3", "at least 1")]
+    [InlineData("2", "odd number")]
+    [InlineData("4", "odd number")]
+    [InlineData("9", "at most 7")]
+    public void Other_node_counts_are_refused_with_the_reason(string nodes, string reason)
+    {
+        var error = Assert.Throws<BrokerUnavailableException>(() => From(new() { ["Messaging:Nodes"] = nodes }));
+        Assert.Contains("Messaging:Nodes", error.Message);
+        Assert.Contains(reason, error.Message);
+    }
+
+    [Fact]
+    public void One_node_is_the_default_and_no_cluster() => Assert.False(From([]).IsCluster);
 }

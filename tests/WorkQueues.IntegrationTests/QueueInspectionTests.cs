@@ -130,7 +130,7 @@ public sealed class QueueInspectionTests(AppHostFixture fixture) : IAsyncLifetim
         return text.ToString();
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         var directory = new DirectoryInfo(AppContext.BaseDirectory);
         while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "WorkQueues.sln")))

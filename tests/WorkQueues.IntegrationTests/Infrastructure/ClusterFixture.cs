@@ -1,0 +1,155 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+
+namespace WorkQueues.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// One AppHost with a three-node local cluster (Messaging:Nodes=3) for the cluster collection: nodes on three
+/// consecutive free ports, a throwaway data root, 10 ms dots so thousands of tasks pass quickly, and a short publish
+/// timeout so a request stuck on a lost node shows.
+/// </summary>
+public sealed class ClusterFixture : IAsyncLifetime
+{
+    public const int Nodes = 3;
+
+    private WorkQueuesApp? _app;
+
+    public WorkQueuesApp App => _app ?? throw new InvalidOperationException("Not started.");
+
+    public int AmqpPort { get; } = FreeRun(Nodes);
+
+    public int ManagementPort { get; } = FreeRun(Nodes);
+
+    public int EpmdPort { get; } = FreePorts.Next();
+
+    public TimeSpan PublishTimeout { get; } = TimeSpan.FromSeconds(5);
+
+    public string DataRoot { get; } = Directory.CreateTempSubdirectory("workqueues-cluster-").FullName;
+
+    /// <summary>How long the AppHost took to start with every node healthy and both workers consuming.</summary>
+    public TimeSpan StartupTime { get; private set; }
+
+    public async Task InitializeAsync()
+    {
+        var clock = Stopwatch.StartNew();
+        _app = await WorkQueuesApp.StartAsync(
+        [
+            "Messaging:Broker=local", $"Messaging:Nodes={Nodes}",
+            $"Messaging:AmqpPort={AmqpPort}", $"Messaging:ManagementPort={ManagementPort}",
+            $"Messaging:EpmdPort={EpmdPort}", $"Messaging:DataRoot={DataRoot}",
+            $"Producer:PublishTimeout={PublishTimeout}", "Worker:DotDuration=00:00:00.010",
+        ]);
+        await WaitForConsumersAsync(2);
+        StartupTime = clock.Elapsed;
+    }
+
+    /// <summary>The management API of node <paramref name="index"/> (1-based).</summary>
+    public BrokerManagementClient Management(int index) =>
+        new(new Uri($"http://127.0.0.1:{ManagementPort + index - 1}"), App.UserName, App.Password);
+
+    /// <summary>A node's name, as RabbitMQ spells it: <c>workqueues-{port}-{index}@localhost</c>.</summary>
+    public string NodeName(int index) => $"workqueues-{AmqpPort}-{index}@localhost";
+
+    /// <summary>The broker process of node <paramref name="index"/>, from the pid file in its data folder.</summary>
+    public int NodePid(int index) =>
+        int.Parse(File.ReadAllText(Path.Combine(DataRoot, $"rabbitmq-{AmqpPort}-node{index}", "rabbitmq.pid")).Trim());
+
+    /// <summary>The leader and members of a quorum queue, asked of the first node in <paramref name="askOrder"/> that answers.</summary>
+    public async Task<(string Type, string? Leader, IReadOnlyList<string> Members, IReadOnlyList<string> Online, long Consumers)> QueueAsync(string queue, params int[] askOrder)
+    {
+        foreach (var index in askOrder.Length > 0 ? askOrder : Enumerable.Range(1, Nodes).ToArray())
+        {
+            try
+            {
+                using var management = Management(index);
+                using var response = await management.GetAsync($"/api/queues/%2F/{queue}");
+                response.EnsureSuccessStatusCode();
+                using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+                var root = document.RootElement;
+                return (
+                    root.GetProperty("type").GetString()!,
+                    root.TryGetProperty("leader", out var leader) ? leader.GetString() : null,
+                    root.TryGetProperty("members", out var members) ? members.EnumerateArray().Select(m => m.GetString()!).ToList() : [],
+                    root.TryGetProperty("online", out var online) ? online.EnumerateArray().Select(m => m.GetString()!).ToList() : [],
+                    root.TryGetProperty("consumers", out var consumers) && consumers.ValueKind == JsonValueKind.Number ? consumers.GetInt64() : 0);
+            }
+            catch (HttpRequestException)
+            {
+                // That node is down; ask the next.
+            }
+        }
+
+        throw new HttpRequestException("No node answered.");
+    }
+
+    public Task WaitForConsumersAsync(int count) =>
+        Eventually.HoldsAsync(async () => (await QueueAsync("task_queue")).Consumers == count, TimeSpan.FromSeconds(90), $"{count} consumers on task_queue");
+
+    /// <summary>The HTTP base address of each Worker replica of this AppHost, read from the processes' environment.</summary>
+    public IReadOnlyList<Uri> WorkerUrls() =>
+        Process.GetProcessesByName("WorkQueues.Worker")
+            .Select(p => Environment(p.Id))
+            .Where(env => env.Contains($"Messaging__Endpoints=localhost:{AmqpPort},", StringComparison.Ordinal))
+            .Select(env => env.Split('\n').First(line => line.StartsWith("ASPNETCORE_URLS=", StringComparison.Ordinal)))
+            .Select(line => new Uri(line["ASPNETCORE_URLS=".Length..].Split(';')[0].Replace("localhost", "127.0.0.1", StringComparison.Ordinal)))
+            .ToList();
+
+    private static string Environment(int pid)
+    {
+        try
+        {
+            return Encoding.UTF8.GetString(File.ReadAllBytes($"/proc/{pid}/environ")).Replace('\0', '\n');
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return string.Empty;
+        }
+    }
+
+    /// <summary>The first of <paramref name="count"/> consecutive ports nobody listens on.</summary>
+    private static int FreeRun(int count)
+    {
+        while (true)
+        {
+            var first = FreePorts.Next();
+            if (first + count <= 65535 && Enumerable.Range(first, count).All(IsFree))
+            {
+                return first;
+            }
+        }
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+
+        await ErlangPortMapper.StopAsync(EpmdPort);
+        Directory.Delete(DataRoot, recursive: true);
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
+{
+    public const string Name = "Cluster";
+}

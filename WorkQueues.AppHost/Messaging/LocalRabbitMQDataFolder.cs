@@ -12,8 +12,6 @@ namespace WorkQueues.AppHost.Messaging;
 public sealed class LocalRabbitMQDataFolder
 {
     private const string CreatedMarkerName = ".created-by-workqueues";
-    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-    private const UnixFileMode GroupOrOthers = (UnixFileMode)0b000_111_111;
 
     private LocalRabbitMQDataFolder(string path, string nodeName)
     {
@@ -63,7 +61,7 @@ public sealed class LocalRabbitMQDataFolder
 
     private static LocalRabbitMQDataFolder Open(string path, string nodeName)
     {
-        EnsureUsable(path);
+        PrivateFolder.EnsureUsable(path, CreatedMarkerName);
         return new LocalRabbitMQDataFolder(path, ReadNodeName(path) ?? nodeName);
     }
 
@@ -78,7 +76,7 @@ public sealed class LocalRabbitMQDataFolder
     {
         if (ReadCookie() != cookie)
         {
-            await WriteOwnerOnlyAsync(CookieFile, cookie, cancellationToken);
+            await PrivateFolder.WriteOwnerOnlyAsync(CookieFile, cookie, cancellationToken);
             if (!OperatingSystem.IsWindows())
             {
                 File.SetUnixFileMode(CookieFile, UnixFileMode.UserRead);
@@ -87,7 +85,7 @@ public sealed class LocalRabbitMQDataFolder
     }
 
     /// <summary>Creates the folder again after its data was deleted, and checks it is still the caller's.</summary>
-    public void EnsureCreated() => EnsureUsable(Path);
+    public void EnsureCreated() => PrivateFolder.EnsureUsable(Path, CreatedMarkerName);
 
     /// <summary>What <c>rabbitmqctl</c> needs to reach this node: its name, its cookie (in <c>HOME</c>) and its epmd.</summary>
     public IReadOnlyDictionary<string, string> NodeEnvironment(int epmdPort) => new Dictionary<string, string>
@@ -133,7 +131,7 @@ public sealed class LocalRabbitMQDataFolder
         await File.WriteAllTextAsync(EnabledPluginsFile, "[rabbitmq_management].\n", cancellationToken);
         await File.WriteAllTextAsync(EnvironmentFile, "# Deliberately empty: /etc/rabbitmq/rabbitmq-env.conf must not apply.\n", cancellationToken);
         await File.WriteAllTextAsync(AdvancedConfigFile, "[].\n", cancellationToken);
-        await WriteOwnerOnlyAsync(NodeFile, string.Concat(NodeEnvironment(epmdPort).Select(v => $"{v.Key}={v.Value}\n")), cancellationToken);
+        await PrivateFolder.WriteOwnerOnlyAsync(NodeFile, string.Concat(NodeEnvironment(epmdPort).Select(v => $"{v.Key}={v.Value}\n")), cancellationToken);
 
         var config = new StringBuilder()
             .AppendLine($"default_user = {userName}")
@@ -151,7 +149,7 @@ public sealed class LocalRabbitMQDataFolder
             .AppendJoin(Environment.NewLine, extraSettings ?? [])
             .AppendLine()
             .ToString();
-        await WriteOwnerOnlyAsync(ConfigFile, config, cancellationToken);
+        await PrivateFolder.WriteOwnerOnlyAsync(ConfigFile, config, cancellationToken);
     }
 
     /// <summary>
@@ -165,7 +163,7 @@ public sealed class LocalRabbitMQDataFolder
             throw new InvalidOperationException($"{Path} was not created by the WorkQueues AppHost, so it leaves it alone; delete it yourself if you mean to.");
         }
 
-        EnsureOwnedByCurrentUser(Path);
+        PrivateFolder.EnsureOwnedByCurrentUser(Path);
         if (LocalRabbitMQNodeProcess.Find(this) is { } node)
         {
             using (node)
@@ -192,65 +190,11 @@ public sealed class LocalRabbitMQDataFolder
         }
     }
 
-    private static void EnsureUsable(string path)
-    {
-        if (!OperatingSystem.IsLinux())
-        {
-            throw new BrokerUnavailableException("The locally installed RabbitMQ server is run on Linux only; use Messaging:Broker=container or external here.");
-        }
-
-        var folder = new DirectoryInfo(path);
-        if (folder.LinkTarget is not null)
-        {
-            throw new BrokerUnavailableException(
-                $"The local broker's data folder {path} is a symbolic link; it must be a real folder. Remove the link or choose another Messaging:DataRoot.");
-        }
-
-        if (!folder.Exists)
-        {
-            Directory.CreateDirectory(folder.Parent!.FullName, OwnerOnly);
-            Directory.CreateDirectory(path, OwnerOnly);
-            File.WriteAllText(System.IO.Path.Combine(path, CreatedMarkerName), "Created by the WorkQueues AppHost: the local RabbitMQ broker's data.\n");
-            return;
-        }
-
-        EnsureOwnedByCurrentUser(path);
-        if ((File.GetUnixFileMode(path) & GroupOrOthers) != 0)
-        {
-            File.SetUnixFileMode(path, OwnerOnly);
-        }
-    }
-
-    private static void EnsureOwnedByCurrentUser(string path)
-    {
-        var owner = UnixFileOwner.Of(path);
-        if (owner != UnixFileOwner.CurrentUser)
-        {
-            throw new BrokerUnavailableException(
-                $"The local broker's data folder {path} belongs to user id {owner}, not to you (user id {UnixFileOwner.CurrentUser}); " +
-                "the AppHost never uses another user's folder. Choose another Messaging:DataRoot, or have its owner remove it.");
-        }
-    }
-
     private static string? ReadNodeName(string path)
     {
         var file = System.IO.Path.Combine(path, "node.env");
         return File.Exists(file)
             ? File.ReadLines(file).Select(line => line.Split('=', 2)).FirstOrDefault(kv => kv is ["RABBITMQ_NODENAME", { Length: > 0 }])?[1]
             : null;
-    }
-
-    private static async Task WriteOwnerOnlyAsync(string file, string text, CancellationToken cancellationToken)
-    {
-        // Made anew, so an existing file's looser mode does not carry over.
-        File.Delete(file);
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        await using var stream = new FileStream(file, options);
-        await stream.WriteAsync(Encoding.UTF8.GetBytes(text), cancellationToken);
     }
 }

@@ -1,8 +1,8 @@
 namespace WorkQueues.Producer.Api;
 
 /// <summary>
-/// Reads a request body without ever holding more than the limit in memory. The route's own size limit (at the same
-/// number of bytes) stops a longer body in the server as well; either way the answer is the same.
+/// Reads a request body without ever holding more than the limit in memory. A body past the route's own size limit
+/// is stopped by the server as it is read; either way the answer is the same.
 /// </summary>
 internal static class RequestBody
 {

@@ -17,8 +17,10 @@ public static class TasksApi
             .RequireAuthorization(ProducerAccess.Tasks)
             .RequireRateLimiting(ProducerSecurityExtensions.RateLimitPolicy)
             .RefuseCrossSiteRequests();
-        tasks.MapPost("/", PostTaskAsync)
-            .WithRequestSizeLimit(routes.ServiceProvider.GetRequiredService<IOptions<TaskOptions>>().Value.MaxBytes);
+        // The handler reads at most Tasks:MaxBytes + 1 of a task; the server takes in up to this much more and discards
+        // it, so a client still sending an oversized task gets its 400, not a reset connection. Past it, Kestrel cuts.
+        var taskBodyLimit = Math.Max(1024 * 1024, 8L * routes.ServiceProvider.GetRequiredService<IOptions<TaskOptions>>().Value.MaxBytes);
+        tasks.MapPost("/", PostTaskAsync).WithRequestSizeLimit(taskBodyLimit);
         tasks.MapPost("/batch", PostBatchAsync)
             .WithRequestSizeLimit(routes.ServiceProvider.GetRequiredService<IOptions<ProducerOptions>>().Value.MaxBatchBytes);
         return routes;

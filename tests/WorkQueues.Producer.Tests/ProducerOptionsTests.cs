@@ -26,6 +26,9 @@ public class ProducerOptionsTests
         var tasks = services.GetRequiredService<IOptions<TaskOptions>>().Value;
         Assert.Equal(TimeSpan.FromSeconds(5), producer.PublishTimeout);
         Assert.Equal(10_000, producer.MaxBatchSize);
+        Assert.Equal(16 * 1024 * 1024, producer.MaxBatchBytes);
+        Assert.Equal(100, producer.MaxEventSubscribers);
+        Assert.Equal(TimeSpan.FromSeconds(15), producer.EventKeepAlive);
         Assert.Equal(600, tasks.MaxSeconds);
         Assert.Equal(65_536, tasks.MaxBytes);
     }
@@ -42,6 +45,8 @@ public class ProducerOptionsTests
     [Theory]
     [InlineData("Producer:PublishTimeout", "00:00:00")]
     [InlineData("Producer:MaxBatchSize", "0")]
+    [InlineData("Producer:MaxEventSubscribers", "0")]
+    [InlineData("Producer:EventKeepAlive", "00:00:00")]
     [InlineData("Tasks:MaxSeconds", "0")]
     [InlineData("Tasks:MaxSeconds", "100000")]
     [InlineData("Tasks:MaxBytes", "-1")]

@@ -155,6 +155,12 @@ public sealed class TaskPublisher(
                 ? new TaskPublishException("The broker returned the task: no queue took it.", transient: false, ex)
                 : new TaskPublishException("The broker refused the task (negative confirm).", transient: true, ex);
         }
+        catch (TaskQueueTypeMismatchException ex)
+        {
+            // Not transient: the broker's task_queue is of the other type; the message says how to fix it.
+            logger.LogError("{Mismatch}", ex.Message);
+            throw new TaskPublishException(ex.Message, transient: false, ex);
+        }
         catch (Exception ex) when (ex is AlreadyClosedException or BrokerUnreachableException or OperationInterruptedException or IOException)
         {
             logger.LogWarning("Publishing failed: {Reason}", ex.Message);

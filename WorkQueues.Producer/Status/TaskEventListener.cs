@@ -33,7 +33,23 @@ public sealed class TaskEventListener(IConnection connection, TaskBoard board) :
         await _channel.BasicConsumeAsync(queue.QueueName, autoAck: true, consumer, cancellationToken);
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => _channel?.CloseAsync(cancellationToken) ?? Task.CompletedTask;
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_channel is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await _channel.CloseAsync(cancellationToken);
+        }
+        catch (ObjectDisposedException)
+        {
+            // Seen in RabbitMQ.Client 7.2 when a host stops: the close races the client's own shutdown handling and
+            // throws while it forgets the channel's consumers. The channel is closed either way, which is all stop wants.
+        }
+    }
 
     public ValueTask DisposeAsync() => _channel?.DisposeAsync() ?? ValueTask.CompletedTask;
 }

@@ -8,20 +8,26 @@ namespace WorkQueues.AppHost.Messaging;
 
 /// <summary>
 /// What the dashboard's commands ask of the broker: queue figures from the management API (the only place that
-/// knows unacknowledged counts) and purges over AMQP (which says how many messages went).
+/// knows unacknowledged counts) and purges over AMQP (which says how many messages went). On a cluster every node
+/// answers for the whole cluster, so each request goes to the first node that answers: the commands keep working
+/// while any node is up.
 /// </summary>
-public sealed class BrokerQueueClient(Uri managementUrl, Uri amqpUri, string userName, string password)
+/// <param name="managementUrls">Every node's management API, in the order to try them.</param>
+/// <param name="amqpUri">The broker's connection string: credentials, and the node to use when <paramref name="amqpNodes"/> is empty.</param>
+/// <param name="amqpNodes">Every node's AMQP endpoint on a cluster; empty for a single broker.</param>
+public sealed class BrokerQueueClient(
+    IReadOnlyList<Uri> managementUrls, Uri amqpUri, IReadOnlyList<AmqpTcpEndpoint> amqpNodes, string userName, string password)
 {
+    /// <summary>How long one node may take to answer before the next is asked.</summary>
+    public static readonly TimeSpan NodeTimeout = TimeSpan.FromSeconds(5);
+
     /// <summary>A queue's figures, and where it lives: its type, and for a quorum queue its leader and members.</summary>
     public sealed record QueueFigures(string Name, long Ready, long Unacknowledged, long Consumers, string Type = "classic", string? Leader = null, IReadOnlyList<string>? Members = null);
 
     public async Task<IReadOnlyList<QueueFigures>> ListQueuesAsync(CancellationToken cancellationToken)
     {
-        using var http = new HttpClient { BaseAddress = managementUrl, Timeout = TimeSpan.FromSeconds(10) };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
-            "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{userName}:{password}")));
         using var document = JsonDocument.Parse(
-            await http.GetStringAsync("/api/queues/%2F?columns=name,messages_ready,messages_unacknowledged,consumers,type,node,leader,members", cancellationToken));
+            await GetFromAnyNodeAsync("/api/queues/%2F?columns=name,messages_ready,messages_unacknowledged,consumers,type,node,leader,members", cancellationToken));
 
         return document.RootElement.EnumerateArray()
             .Select(queue => new QueueFigures(
@@ -54,8 +60,40 @@ public sealed class BrokerQueueClient(Uri managementUrl, Uri amqpUri, string use
         return await DeadLetters.RequeueAsync(connection, int.MaxValue, cancellationToken);
     }
 
-    private Task<IConnection> ConnectAsync(CancellationToken cancellationToken) =>
-        new ConnectionFactory { Uri = amqpUri, ClientProvidedName = "aspire-dashboard-command" }.CreateConnectionAsync(cancellationToken);
+    /// <summary>The answer of the first node whose management API answers <paramref name="path"/>.</summary>
+    private async Task<string> GetFromAnyNodeAsync(string path, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { Timeout = NodeTimeout };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
+            "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{userName}:{password}")));
+        var failures = new List<string>();
+        foreach (var node in managementUrls)
+        {
+            try
+            {
+                return await http.GetStringAsync(new Uri(node, path), cancellationToken);
+            }
+            catch (Exception ex) when (ex is HttpRequestException || (ex is TaskCanceledException && !cancellationToken.IsCancellationRequested))
+            {
+                // That node is down, paused or slow: ask the next.
+                failures.Add($"{node.Authority}: {ex.Message}");
+            }
+        }
+
+        throw new HttpRequestException($"No node's management API answered: {string.Join("; ", failures)}");
+    }
+
+    /// <summary>A connection to the broker; on a cluster, to any node that takes it.</summary>
+    private Task<IConnection> ConnectAsync(CancellationToken cancellationToken)
+    {
+        var factory = new ConnectionFactory
+        {
+            Uri = amqpUri,
+            ClientProvidedName = "aspire-dashboard-command",
+            RequestedConnectionTimeout = NodeTimeout,
+        };
+        return amqpNodes.Count > 0 ? factory.CreateConnectionAsync(amqpNodes, cancellationToken) : factory.CreateConnectionAsync(cancellationToken);
+    }
 
     /// <summary>
     /// The figures as the tutorial's <c>rabbitmqctl list_queues</c> prints them, one queue a line, then where each lives

@@ -40,17 +40,17 @@ public static class MessagingBrokerExtensions
         if (kind == BrokerKind.Local && settings.IsCluster)
         {
             var cluster = builder.AddLocalRabbitMQCluster(name, userName, password, settings);
-            return cluster.WithQueueCommands(cluster.Resource.Nodes[0].ManagementEndpoint, userName.Resource, password.Resource);
+            return cluster.WithQueueCommands(cluster.Resource.Nodes.Select(node => node.ManagementEndpoint).ToList(), userName.Resource, password.Resource);
         }
 
         if (kind == BrokerKind.Local)
         {
             var local = builder.AddLocalRabbitMQ(name, userName, password, settings);
-            return local.WithQueueCommands(local.Resource.ManagementEndpoint, userName.Resource, password.Resource);
+            return local.WithQueueCommands([local.Resource.ManagementEndpoint], userName.Resource, password.Resource);
         }
 
         var container = builder.AddContainerRabbitMQ(name, userName, password, settings);
-        return container.WithQueueCommands(container.Resource.ManagementEndpoint, userName.Resource, password.Resource);
+        return container.WithQueueCommands([container.Resource.ManagementEndpoint], userName.Resource, password.Resource);
     }
 
     /// <summary>

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
+using WorkQueues.Tasks;
 
 namespace WorkQueues.AppHost.Messaging;
 
@@ -13,22 +15,27 @@ public static class QueueCommandsExtensions
     /// Dashboard commands on the broker resource: "List queues" (the tutorial's
     /// <c>rabbitmqctl list_queues name messages_ready messages_unacknowledged</c>, plus consumers) and
     /// "Purge task_queue" and "Requeue dead letters". Answers show in the dashboard and in the resource's console log.
+    /// On a cluster (<paramref name="management"/> lists every node) each command goes to the first node that answers.
     /// </summary>
     public static IResourceBuilder<T> WithQueueCommands<T>(
         this IResourceBuilder<T> builder,
-        EndpointReference management,
+        IReadOnlyList<EndpointReference> management,
         ParameterResource userName,
         ParameterResource password)
         where T : IResourceWithConnectionString
     {
         async Task<BrokerQueueClient> ConnectAsync(CancellationToken cancellationToken) => new(
-            new Uri(management.Url),
+            management.Where(endpoint => endpoint.IsAllocated).Select(endpoint => new Uri(endpoint.Url)).ToList(),
             new Uri((await builder.Resource.GetConnectionStringAsync(cancellationToken))!),
+            builder.Resource is RabbitMQClusterResource cluster
+                ? BrokerEndpoints.Parse(await cluster.EndpointsExpression.GetValueAsync(cancellationToken))
+                : [],
             (await userName.GetValueAsync(cancellationToken))!,
             (await password.GetValueAsync(cancellationToken))!);
 
+        // Degraded is a cluster with a node down but a majority up: its queues still work, and so do the commands.
         var whenRunning = (UpdateCommandStateContext context) =>
-            context.ResourceSnapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy
+            context.ResourceSnapshot.HealthStatus is HealthStatus.Healthy or HealthStatus.Degraded
                 ? ResourceCommandState.Enabled
                 : ResourceCommandState.Disabled;
 

@@ -6,7 +6,7 @@ namespace WorkQueues.AppHost.Messaging;
 /// </summary>
 public sealed class LocalRabbitMQResource(
     string name, string command, LocalRabbitMQDataFolder folder, ParameterResource userName, ParameterResource password)
-    : ExecutableResource(name, command, folder.Path), IResourceWithConnectionString
+    : ExecutableResource(name, command, folder.Path), IRabbitMQNodeResource
 {
     internal const string AmqpEndpointName = "tcp";
     internal const string ManagementEndpointName = "management";

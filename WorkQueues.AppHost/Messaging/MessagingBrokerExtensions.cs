@@ -18,11 +18,11 @@ public static class MessagingBrokerExtensions
             () => File.Exists(settings.ServerPath),
             settings);
 
-        if (settings.IsCluster && kind != BrokerKind.Local)
+        if (settings.IsCluster && kind == BrokerKind.External)
         {
             throw new BrokerUnavailableException(
-                $"Messaging:Nodes is {settings.Nodes}, but a cluster runs on the local path only (Messaging:Broker=local); this one is '{kind}'. " +
-                "For a cluster elsewhere use a managed RabbitMQ or the RabbitMQ Cluster Operator and Messaging:Broker=external (docs/cluster.md).");
+                $"Messaging:Nodes is {settings.Nodes}, but Messaging:Broker is 'external': the AppHost runs no nodes there. " +
+                "Leave Messaging:Nodes at 1 and give the services every node of your cluster in Messaging__Endpoints, and Tasks__QueueType=Quorum (docs/cluster.md, Deploying a cluster).");
         }
 
         if (kind == BrokerKind.External)
@@ -47,6 +47,12 @@ public static class MessagingBrokerExtensions
         {
             var local = builder.AddLocalRabbitMQ(name, userName, password, settings);
             return local.WithQueueCommands([local.Resource.ManagementEndpoint], userName.Resource, password.Resource);
+        }
+
+        if (settings.IsCluster)
+        {
+            var containers = builder.AddContainerRabbitMQCluster(name, userName, password, settings);
+            return containers.WithQueueCommands(containers.Resource.Nodes.Select(node => node.ManagementEndpoint).ToList(), userName.Resource, password.Resource);
         }
 
         var container = builder.AddContainerRabbitMQ(name, userName, password, settings);

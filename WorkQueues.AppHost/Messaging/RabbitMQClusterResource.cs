@@ -1,15 +1,15 @@
 namespace WorkQueues.AppHost.Messaging;
 
 /// <summary>
-/// A RabbitMQ cluster of local nodes (<see cref="LocalRabbitMQResource"/>, its children in the dashboard), as one
-/// resource the services reference. Its connection string names the first node, as a single broker's would; the
+/// A RabbitMQ cluster (local processes or containers, see <see cref="IRabbitMQNodeResource"/>; its children in the
+/// dashboard), as one resource the services reference. Its connection string names the first node, as a single broker's would; the
 /// services learn every node from <see cref="EndpointsExpression"/> (<c>Messaging:Endpoints</c>) and move to another
 /// when theirs goes.
 /// </summary>
 public sealed class RabbitMQClusterResource(string name, ParameterResource userName, ParameterResource password)
     : Resource(name), IResourceWithConnectionString, IResourceWithWaitSupport
 {
-    public List<LocalRabbitMQResource> Nodes { get; } = [];
+    public List<IRabbitMQNodeResource> Nodes { get; } = [];
 
     public ParameterResource UserNameParameter { get; } = userName;
 

@@ -5,8 +5,11 @@ using System.Text.Json;
 namespace WorkQueues.IntegrationTests;
 
 /// <summary>The publish manifest azd deploys from, made once as a user would, with no container runtime and no broker.</summary>
-public sealed class PublishedManifest : IAsyncLifetime
+public class PublishedManifest : IAsyncLifetime
 {
+    /// <summary>The AppHost settings, as environment variables, beyond those every manifest is made with.</summary>
+    protected virtual IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>();
+
     private readonly string _output = Path.Combine(Path.GetTempPath(), $"workqueues-manifest-{Guid.NewGuid():N}");
 
     public JsonElement Resources { get; private set; }
@@ -23,6 +26,11 @@ public sealed class PublishedManifest : IAsyncLifetime
             // A machine with no broker installed must publish too: point the local path at nothing.
             Environment = { ["Messaging__ServerPath"] = "/nonexistent/rabbitmq-server", ["Messaging__Broker"] = "auto" },
         };
+
+        foreach (var (name, value) in Settings)
+        {
+            start.Environment[name] = value;
+        }
 
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();

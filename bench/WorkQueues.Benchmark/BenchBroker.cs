@@ -10,6 +10,7 @@ namespace WorkQueues.Benchmark;
 public sealed class BenchBroker : IAsyncDisposable
 {
     private readonly LocalRabbitMQProcess? _server;
+    private string? _description;
 
     private BenchBroker(Uri uri, LocalRabbitMQProcess? server)
     {
@@ -20,7 +21,10 @@ public sealed class BenchBroker : IAsyncDisposable
     /// <summary>Carries the password: pass it to processes, never print it.</summary>
     public Uri Uri { get; }
 
-    public string Description => _server is null ? $"given broker on {Uri.Host}:{Uri.Port}" : $"local rabbitmq-server on port {Uri.Port}, started by the bench";
+    public string Description => _description ?? (_server is null ? $"given broker on {Uri.Host}:{Uri.Port}" : $"local rabbitmq-server on port {Uri.Port}, started by the bench");
+
+    /// <summary>A broker its caller started and stops (a cluster of the bench's own).</summary>
+    public static BenchBroker Of(Uri uri, string description) => new(uri, null) { _description = description };
 
     public static async Task<BenchBroker> StartAsync(BenchSettings settings)
     {

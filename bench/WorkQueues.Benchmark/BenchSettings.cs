@@ -26,6 +26,9 @@ public sealed record BenchSettings
 
     public bool Runs(string part) => Only.Count == 0 || Only.Contains(part);
 
+    /// <summary>The cluster part starts brokers of its own (a minute or more), so --smoke leaves it out unless named.</summary>
+    public bool RunsCluster => Only.Contains(ClusterBenchmark.Part) || (Only.Count == 0 && !Smoke);
+
     /// <summary>An AMQP URI of a broker to use instead of starting one. Its <c>task_queue</c> is purged.</summary>
     public string? BrokerUri { get; init; }
 
@@ -92,14 +95,15 @@ public sealed record BenchSettings
         return settings;
     }
 
-    private static readonly string[] Parts = ["ingest", "drain", "fair"];
+    private static readonly string[] Parts = ["ingest", "drain", "fair", ClusterBenchmark.Part];
 
     public const string Usage = """
         Usage: dotnet run -c Release --project bench/WorkQueues.Benchmark -- [--smoke] [--rounds N] [--only PARTS] [--window N] [--broker amqp://user:pass@host:port]
 
           --smoke    a few seconds, small counts, one round: checks the benchmark still runs (CI); figures mean little
           --rounds   repeats of each measurement (default 3); the median is reported
-          --only     some of ingest,drain,fair (comma-separated); each part measures its own baseline
+          --only     some of ingest,drain,fair,cluster (comma-separated); each part measures its own baseline;
+                     cluster: quorum queues on 1 and 3 local nodes, not run by --smoke unless named
           --window   confirms outstanding, for the baseline publisher and the Producer alike (default 4096, the
                      Producer's own default)
           --broker   use this broker instead of starting a local rabbitmq-server (also WORKQUEUES_BENCH_BROKER);

@@ -15,6 +15,11 @@ catch (UsageException usage)
 await using var broker = await BenchBroker.StartAsync(settings);
 await using var telemetry = await OtlpSink.StartAsync();
 var report = await new BenchmarkRun(settings, broker, telemetry, Console.Error).RunAsync();
+if (settings.RunsCluster)
+{
+    await new ClusterBenchmark(settings, telemetry, report, Console.Error).RunAsync();
+}
+
 report.Print(Console.Out);
 Directory.Delete(ServiceProcess.LogFolder, recursive: true);
 return 0;

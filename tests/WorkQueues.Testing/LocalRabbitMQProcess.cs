@@ -18,8 +18,9 @@ public sealed class LocalRabbitMQProcess : IAsyncDisposable
     private readonly int _epmdPort;
     private readonly StringBuilder _output = new();
 
-    private LocalRabbitMQProcess(Process server, string dataRoot, int epmdPort, string connectionString, int amqpPort)
+    private LocalRabbitMQProcess(Process server, string dataRoot, int epmdPort, string connectionString, int amqpPort, int managementPort)
     {
+        ManagementPort = managementPort;
         _server = server;
         _dataRoot = dataRoot;
         _epmdPort = epmdPort;
@@ -34,8 +35,28 @@ public sealed class LocalRabbitMQProcess : IAsyncDisposable
 
     public int AmqpPort { get; }
 
+    public int ManagementPort { get; }
+
     /// <summary>Starts the server and returns once it accepts an AMQP connection.</summary>
-    public static async Task<LocalRabbitMQProcess> StartAsync(string userName, TimeSpan timeout, int? amqpPort = null)
+    public static Task<LocalRabbitMQProcess> StartAsync(string userName, TimeSpan timeout, int? amqpPort = null)
+    {
+        var port = amqpPort ?? FreePorts.Next();
+        var dataRoot = Directory.CreateTempSubdirectory("workqueues-broker-").FullName;
+        return StartAsync(LocalRabbitMQDataFolder.Open(dataRoot, port), dataRoot, userName, Guid.NewGuid().ToString("N"), port, FreePorts.Next(), null, null, timeout);
+    }
+
+    /// <summary>
+    /// Starts one node of a cluster (<see cref="LocalRabbitMQCluster"/>) on its own folder in <paramref name="dataRoot"/>,
+    /// with the cluster's settings, cookie and epmd, and returns once it accepts an AMQP connection (it has joined by then).
+    /// </summary>
+    public static Task<LocalRabbitMQProcess> StartClusterNodeAsync(
+        LocalRabbitMQDataFolder folder, string dataRoot, string userName, string password, int amqpPort, int epmdPort,
+        IEnumerable<string> clusterSettings, string cookie, TimeSpan timeout) =>
+        StartAsync(folder, dataRoot, userName, password, amqpPort, epmdPort, clusterSettings, cookie, timeout);
+
+    private static async Task<LocalRabbitMQProcess> StartAsync(
+        LocalRabbitMQDataFolder folder, string dataRoot, string userName, string password, int port, int epmdPort,
+        IEnumerable<string>? clusterSettings, string? cookie, TimeSpan timeout)
     {
         var settings = new MessagingSettings();
         if (!File.Exists(settings.ServerPath))
@@ -43,12 +64,12 @@ public sealed class LocalRabbitMQProcess : IAsyncDisposable
             throw new BrokerUnavailableException($"{settings.ServerPath} is missing: install it (sudo apt-get install -y rabbitmq-server).");
         }
 
-        var port = amqpPort ?? FreePorts.Next();
-        var password = Guid.NewGuid().ToString("N");
-        var epmdPort = FreePorts.Next();
-        var dataRoot = Directory.CreateTempSubdirectory("workqueues-broker-").FullName;
-        var folder = LocalRabbitMQDataFolder.Open(dataRoot, port);
-        await folder.WriteConfigurationAsync(userName, password, FreePorts.Next(), MessagingSettings.Loopback, epmdPort, CancellationToken.None);
+        var managementPort = FreePorts.Next();
+        await folder.WriteConfigurationAsync(userName, password, managementPort, MessagingSettings.Loopback, epmdPort, CancellationToken.None, clusterSettings);
+        if (cookie is not null)
+        {
+            await folder.WriteCookieAsync(cookie, CancellationToken.None);
+        }
 
         var start = new ProcessStartInfo(settings.ServerPath) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var (key, value) in folder.ServerEnvironment(port, MessagingSettings.Loopback, epmdPort))
@@ -58,7 +79,7 @@ public sealed class LocalRabbitMQProcess : IAsyncDisposable
 
         start.Environment[LocalRabbitMQDataFolder.DistributionPortVariable] = FreePorts.Next().ToString();
 
-        var started = new LocalRabbitMQProcess(Process.Start(start)!, dataRoot, epmdPort, $"amqp://{userName}:{password}@localhost:{port}", port);
+        var started = new LocalRabbitMQProcess(Process.Start(start)!, dataRoot, epmdPort, $"amqp://{userName}:{password}@localhost:{port}", port, managementPort);
         started._server.OutputDataReceived += (_, line) => started.Keep(line.Data);
         started._server.ErrorDataReceived += (_, line) => started.Keep(line.Data);
         started._server.BeginOutputReadLine();

@@ -1,0 +1,108 @@
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Logging.Abstractions;
+using WorkQueues.AppHost.Messaging;
+
+namespace WorkQueues.Testing;
+
+/// <summary>
+/// A local RabbitMQ cluster outside any AppHost, as the AppHost's local path forms one: nodes on consecutive free
+/// ports sharing a cookie and an epmd, joined by classic config peer discovery, the default vhost made one whose queues
+/// are quorum queues (<see cref="ClusterVirtualHost"/>). Node 1 starts first and the others join it. One node is a
+/// single broker with quorum queues. Disposing it stops every node and deletes their folders.
+/// </summary>
+public sealed class LocalRabbitMQCluster : IAsyncDisposable
+{
+    private readonly List<LocalRabbitMQProcess> _nodes = [];
+
+    private LocalRabbitMQCluster()
+    {
+    }
+
+    public IReadOnlyList<LocalRabbitMQProcess> Nodes => _nodes;
+
+    /// <summary>Node 1's AMQP URI, password included: hand it to clients, never print it.</summary>
+    public Uri Uri => _nodes[0].Uri;
+
+    /// <summary>Every node's <c>host:port</c>, as the AppHost gives it to services (<c>Messaging:Endpoints</c>).</summary>
+    public string Endpoints => string.Join(",", _nodes.Select(node => $"localhost:{node.AmqpPort}"));
+
+    public static async Task<LocalRabbitMQCluster> StartAsync(string userName, int nodes, TimeSpan timeout)
+    {
+        var basePort = FreePorts.Next();
+        var epmdPort = FreePorts.Next();
+        var password = Guid.NewGuid().ToString("N");
+        var cookie = Convert.ToHexString(RandomNumberGenerator.GetBytes(20));
+        var roots = Enumerable.Range(1, nodes).Select(_ => Directory.CreateTempSubdirectory("workqueues-cluster-node-").FullName).ToList();
+        var folders = roots.Select((root, i) => LocalRabbitMQDataFolder.OpenClusterNode(root, basePort, i + 1)).ToList();
+        // As LocalRabbitMQClusterBuilderExtensions configures the AppHost's nodes.
+        string[] discovery =
+        [
+            "cluster_formation.peer_discovery_backend = classic_config",
+            .. folders.Select((folder, i) => $"cluster_formation.classic_config.nodes.{i + 1} = {folder.NodeName}"),
+            "cluster_partition_handling = pause_minority",
+        ];
+
+        var cluster = new LocalRabbitMQCluster();
+        try
+        {
+            for (var i = 0; i < nodes; i++)
+            {
+                var port = i == 0 ? basePort : FreePorts.Next();
+                cluster._nodes.Add(await LocalRabbitMQProcess.StartClusterNodeAsync(
+                    folders[i], roots[i], userName, password, port, epmdPort, discovery, cookie, timeout));
+            }
+
+            var management = new Uri($"http://127.0.0.1:{cluster._nodes[0].ManagementPort}");
+            await cluster.WaitForMembersAsync(management, userName, password, nodes, timeout);
+            await ClusterVirtualHost.EnsureQuorumDefaultAsync(management, userName, password, NullLogger.Instance, CancellationToken.None);
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Waits until node 1 sees <paramref name="count"/> running members: the cluster formed.</summary>
+    private async Task WaitForMembersAsync(Uri management, string userName, string password, int count, TimeSpan timeout)
+    {
+        using var http = new HttpClient { BaseAddress = management, Timeout = TimeSpan.FromSeconds(5) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
+            "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{userName}:{password}")));
+        var deadline = DateTime.UtcNow + timeout;
+        var running = 0;
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                using var members = JsonDocument.Parse(await http.GetStringAsync("/api/nodes?columns=name,running"));
+                running = members.RootElement.EnumerateArray().Count(node => node.GetProperty("running").GetBoolean());
+                if (running == count)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // The management plugin starts a moment after AMQP.
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"The cluster has {running} of {count} nodes running after {timeout.TotalSeconds:0} s.");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // The others first, so node 1 stops last and the cluster never waits for a majority it lost.
+        foreach (var node in Enumerable.Reverse(_nodes))
+        {
+            await node.DisposeAsync();
+        }
+    }
+}

@@ -10,8 +10,8 @@ namespace WorkQueues.Testing;
 /// <summary>
 /// A local RabbitMQ cluster outside any AppHost, as the AppHost's local path forms one: nodes on consecutive free
 /// ports sharing a cookie and an epmd, joined by classic config peer discovery, the default vhost made one whose queues
-/// are quorum queues (<see cref="ClusterVirtualHost"/>). Node 1 starts first and the others join it. One node is a
-/// single broker with quorum queues. Disposing it stops every node and deletes their folders.
+/// are quorum queues (<see cref="ClusterVirtualHost"/>) unless <c>quorum</c> is false. Node 1 starts first and the
+/// others join it. Disposing it stops every node and deletes their folders.
 /// </summary>
 public sealed class LocalRabbitMQCluster : IAsyncDisposable
 {
@@ -29,7 +29,7 @@ public sealed class LocalRabbitMQCluster : IAsyncDisposable
     /// <summary>Every node's <c>host:port</c>, as the AppHost gives it to services (<c>Messaging:Endpoints</c>).</summary>
     public string Endpoints => string.Join(",", _nodes.Select(node => $"localhost:{node.AmqpPort}"));
 
-    public static async Task<LocalRabbitMQCluster> StartAsync(string userName, int nodes, TimeSpan timeout)
+    public static async Task<LocalRabbitMQCluster> StartAsync(string userName, int nodes, TimeSpan timeout, bool quorum = true)
     {
         var basePort = FreePorts.Next();
         var epmdPort = FreePorts.Next();
@@ -57,7 +57,11 @@ public sealed class LocalRabbitMQCluster : IAsyncDisposable
 
             var management = new Uri($"http://127.0.0.1:{cluster._nodes[0].ManagementPort}");
             await cluster.WaitForMembersAsync(management, userName, password, nodes, timeout);
-            await ClusterVirtualHost.EnsureQuorumDefaultAsync(management, userName, password, NullLogger.Instance, CancellationToken.None);
+            if (quorum)
+            {
+                await ClusterVirtualHost.EnsureQuorumDefaultAsync(management, userName, password, NullLogger.Instance, CancellationToken.None);
+            }
+
             return cluster;
         }
         catch
@@ -99,10 +103,8 @@ public sealed class LocalRabbitMQCluster : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        // The others first, so node 1 stops last and the cluster never waits for a majority it lost.
-        foreach (var node in Enumerable.Reverse(_nodes))
-        {
-            await node.DisposeAsync();
-        }
+        // All at once: a node stopped after the others is a minority, which pause_minority pauses, and its clean
+        // shutdown would wait out ProcessStopper's grace period.
+        await Task.WhenAll(_nodes.Select(node => node.DisposeAsync().AsTask()));
     }
 }

@@ -6,11 +6,7 @@ missing=()
 [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || missing+=(rabbitmq-server)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
-    echo "Installing ${missing[*]} with apt-get." >&2
-    sudo=""
-    [ "$(id -u)" -eq 0 ] || sudo="sudo"
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+    "$(dirname "$0")/apt-install.sh" "${missing[@]}"
     # Debian may start a system broker on 5672; the tests use free ports, but `dotnet run` wants 5672 free.
     if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet rabbitmq-server 2>/dev/null; then
         echo "note: Debian started a system RabbitMQ on port 5672; 'sudo systemctl disable --now rabbitmq-server' frees it for the AppHost." >&2

@@ -44,12 +44,23 @@ public static class LocalRabbitMQClusterBuilderExtensions
                 Properties = [new("nodes", settings.Nodes)],
             });
 
+        // On the first start the other nodes wait for the first: nodes booting side by side on a busy machine can each
+        // miss the others and form clusters of their own. Once they have data they start together, since a restarted
+        // node waits for the peers it last saw.
+        var firstFormation = !folders.Any(folder => folder.HasDatabase);
+        IResourceBuilder<LocalRabbitMQResource>? seed = null;
         for (var index = 1; index <= settings.Nodes; index++)
         {
             var folder = folders[index - 1];
             var node = builder.AddLocalRabbitMQNode($"{name}-{index}", userName, password, settings, new LocalRabbitMQNode(
                     folder, settings.AmqpPort + index - 1, settings.ManagementPort + index - 1, discovery, cookie, index))
                 .WithParentRelationship(cluster);
+            if (firstFormation && seed is not null)
+            {
+                node.WaitFor(seed);
+            }
+
+            seed ??= node;
             cluster.Nodes.Add(node.Resource);
             clusterBuilder.WaitFor(node);
         }
@@ -58,13 +69,22 @@ public static class LocalRabbitMQClusterBuilderExtensions
         {
             await initialize.Notifications.PublishUpdateAsync(resource, s => s with { State = KnownResourceStates.Waiting });
             await initialize.Notifications.WaitForDependenciesAsync(resource, cancellationToken);
-            var first = resource.Nodes[0];
-            await ClusterVirtualHost.EnsureQuorumDefaultAsync(
-                new Uri(first.ManagementEndpoint.Url),
-                (await userName.Resource.GetValueAsync(cancellationToken))!,
-                (await password.Resource.GetValueAsync(cancellationToken))!,
-                initialize.Logger,
-                cancellationToken);
+            var management = new Uri(resource.Nodes[0].ManagementEndpoint.Url);
+            var user = (await userName.Resource.GetValueAsync(cancellationToken))!;
+            var secret = (await password.Resource.GetValueAsync(cancellationToken))!;
+            try
+            {
+                await ClusterMembership.WaitForAllNodesAsync(
+                    management, user, secret, folders.Select(f => f.NodeName).ToList(), TimeSpan.FromSeconds(60), cancellationToken);
+            }
+            catch (BrokerUnavailableException ex)
+            {
+                initialize.Logger.LogError("{Problem}", ex.Message);
+                await initialize.Notifications.PublishUpdateAsync(resource, s => s with { State = KnownResourceStates.FailedToStart });
+                return;
+            }
+
+            await ClusterVirtualHost.EnsureQuorumDefaultAsync(management, user, secret, initialize.Logger, cancellationToken);
             await initialize.Notifications.PublishUpdateAsync(resource, s => s with
             {
                 State = KnownResourceStates.Running,

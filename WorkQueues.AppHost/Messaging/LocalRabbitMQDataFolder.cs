@@ -65,6 +65,9 @@ public sealed class LocalRabbitMQDataFolder
         return new LocalRabbitMQDataFolder(path, ReadNodeName(path) ?? nodeName);
     }
 
+    /// <summary>Whether the node has a database yet: false before its first start and after "Delete broker data".</summary>
+    public bool HasDatabase => Directory.Exists(MnesiaBase) && Directory.EnumerateFileSystemEntries(MnesiaBase).Any();
+
     /// <summary>The Erlang cookie, in the node's <c>HOME</c>; the nodes of a cluster must share it.</summary>
     public string CookieFile => System.IO.Path.Combine(Path, ".erlang.cookie");
 

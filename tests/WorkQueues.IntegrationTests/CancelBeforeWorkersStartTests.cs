@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -7,7 +6,6 @@ using RabbitMQ.Client;
 using WorkQueues.Producer;
 using WorkQueues.Producer.Publishing;
 using WorkQueues.Tasks;
-using WorkQueues.Worker;
 using WorkQueues.Worker.Handlers;
 
 namespace WorkQueues.IntegrationTests;
@@ -25,8 +23,8 @@ public sealed class CancelBeforeWorkersStartTests(StandaloneBroker broker) : ICl
     public async Task A_task_cancelled_while_every_worker_was_stopped_is_never_run_once_a_worker_starts()
     {
         await using var connection = await broker.ConnectAsync();
-        var cancelledId = await PublishAsync(connection, "cancelled while nobody worked");
-        var keptId = await PublishAsync(connection, "kept");
+        var cancelledId = await StandaloneBroker.PublishTaskAsync(connection, "cancelled while nobody worked");
+        var keptId = await StandaloneBroker.PublishTaskAsync(connection, "kept");
         await using (var cancels = new TaskCancellationPublisher(connection, Options.Create(new ProducerOptions()), TimeProvider.System))
         {
             await cancels.PublishAsync(cancelledId, CancellationToken.None);
@@ -42,29 +40,8 @@ public sealed class CancelBeforeWorkersStartTests(StandaloneBroker broker) : ICl
         await worker.StopAsync();
     }
 
-    private async Task<IHost> StartWorkerAsync(ConcurrentQueue<string?> seen)
-    {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:messaging"] = broker.ConnectionString,
-            ["Worker:Concurrency"] = "4",
-        });
-        builder.Services.AddSingleton(seen);
-        builder.AddTaskProcessing().WithTaskHandler<RecordingHandler>();
-        var host = builder.Build();
-        await host.StartAsync();
-        return host;
-    }
-
-    private static async Task<string> PublishAsync(IConnection connection, string text)
-    {
-        var id = TaskMessage.NewId();
-        await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
-        await channel.DeclareTaskQueueAsync();
-        await channel.BasicPublishAsync(string.Empty, TaskQueueTopology.QueueName, mandatory: true, TaskMessage.CreateProperties(id, DateTimeOffset.UtcNow), TaskText.Encode(text));
-        return id;
-    }
+    private Task<IHost> StartWorkerAsync(ConcurrentQueue<string?> seen) =>
+        InProcessWorker.StartAsync<RecordingHandler>(broker, services => services.AddSingleton(seen));
 
     public sealed class RecordingHandler(ConcurrentQueue<string?> seen) : ITaskHandler
     {

@@ -1,13 +1,11 @@
 using System.Collections.Concurrent;
 using System.Text;
 using System.Threading.Channels;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
 using WorkQueues.Tasks;
-using WorkQueues.Worker;
 using WorkQueues.Worker.Handlers;
 
 namespace WorkQueues.IntegrationTests;
@@ -28,7 +26,7 @@ public sealed class CustomHandlerTests(StandaloneBroker broker) : IClassFixture<
         await using var events = await TaskEventsReader.StartAsync(connection);
         using var worker = await StartWorkerAsync(probe);
 
-        var id = await PublishAsync(connection, $"custom flaky {Guid.NewGuid():N}");
+        var id = await StandaloneBroker.PublishTaskAsync(connection, $"custom flaky {Guid.NewGuid():N}");
 
         var retries = new[] { await events.WaitForAsync(id, e => e.State == "retrying"), await events.WaitForAsync(id, e => e.State == "retrying" && e.Attempt == 2) };
         Assert.Equal([(1, "attempt 1 fails"), (2, "attempt 2 fails")], retries.Select(e => (e.Attempt, e.Error)));
@@ -49,7 +47,7 @@ public sealed class CustomHandlerTests(StandaloneBroker broker) : IClassFixture<
         await using var connection = await broker.ConnectAsync();
         using var worker = await StartWorkerAsync(probe);
         var text = $"custom hang {Guid.NewGuid():N}";
-        var id = await PublishAsync(connection, text);
+        var id = await StandaloneBroker.PublishTaskAsync(connection, text);
         await probe.Hanging.Task.WaitAsync(Patience);
 
         await worker.StopAsync();
@@ -63,31 +61,12 @@ public sealed class CustomHandlerTests(StandaloneBroker broker) : IClassFixture<
     }
 
     /// <summary>The Worker as its Program.cs builds it, but for the handler; shutdown gives tasks in hand 1 s.</summary>
-    private async Task<IHost> StartWorkerAsync(HandlerProbe probe)
-    {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:messaging"] = broker.ConnectionString,
-            ["Worker:Concurrency"] = "4",
+    private Task<IHost> StartWorkerAsync(HandlerProbe probe) =>
+        InProcessWorker.StartAsync<ProbeHandler>(broker, services => services
+                .Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(1))
+                .AddSingleton(probe),
             // Longer than the events' 100 ms batching, so each failed attempt's event travels in a batch of its own.
-            ["Worker:RetryDelay"] = "00:00:00.500",
-        });
-        builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(1));
-        builder.Services.AddSingleton(probe);
-        builder.AddTaskProcessing().WithTaskHandler<ProbeHandler>();
-        var host = builder.Build();
-        await host.StartAsync();
-        return host;
-    }
-
-    private static async Task<string> PublishAsync(IConnection connection, string text)
-    {
-        var id = TaskMessage.NewId();
-        await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
-        await channel.BasicPublishAsync(string.Empty, TaskQueueTopology.QueueName, mandatory: true, TaskMessage.CreateProperties(id, DateTimeOffset.UtcNow), TaskText.Encode(text));
-        return id;
-    }
+            new Dictionary<string, string?> { ["Worker:RetryDelay"] = "00:00:00.500" });
 
     /// <summary>What the handler saw, and the gates a test opens or waits on.</summary>
     public sealed class HandlerProbe

@@ -23,6 +23,22 @@ public sealed class ClusterQueueTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task The_membership_check_finds_every_node_in_one_cluster_and_names_a_missing_one()
+    {
+        var management = new Uri($"http://127.0.0.1:{fixture.ManagementPort}");
+        var nodes = Enumerable.Range(1, ClusterFixture.Nodes).Select(fixture.NodeName).ToList();
+        await ClusterMembership.WaitForAllNodesAsync(
+            management, fixture.App.UserName, fixture.App.Password, nodes, TimeSpan.FromSeconds(10), CancellationToken.None);
+
+        // A node the cluster never saw, as when a node booted into a cluster of its own.
+        var stray = $"workqueues-stray-{Guid.NewGuid():N}@localhost";
+        var error = await Assert.ThrowsAsync<BrokerUnavailableException>(() => ClusterMembership.WaitForAllNodesAsync(
+            management, fixture.App.UserName, fixture.App.Password, [.. nodes, stray], TimeSpan.FromSeconds(2), CancellationToken.None));
+        Assert.Contains(stray, error.Message);
+        Assert.Contains("Delete broker data", error.Message);
+    }
+
+    [Fact]
     public async Task A_tutorial_client_declares_publishes_to_and_consumes_from_the_quorum_task_queue_unchanged()
     {
         await using var connection = await new ConnectionFactory { Uri = fixture.App.BrokerUri }.CreateConnectionAsync();

@@ -42,8 +42,52 @@ public sealed class ClusterFixture : IAsyncLifetime
             $"Messaging:EpmdPort={EpmdPort}", $"Messaging:DataRoot={DataRoot}",
             $"Producer:PublishTimeout={PublishTimeout}", "Worker:DotDuration=00:00:00.010",
         ]);
-        await WaitForConsumersAsync(2);
+        try
+        {
+            await WaitForConsumersAsync(2);
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"{ex.Message}{System.Environment.NewLine}{await DescribeAsync()}", ex);
+        }
+
         StartupTime = clock.Elapsed;
+    }
+
+    /// <summary>What each node says of the cluster and task_queue, and what the workers logged: why a start went wrong.</summary>
+    private async Task<string> DescribeAsync()
+    {
+        var text = new StringBuilder();
+        for (var index = 1; index <= Nodes; index++)
+        {
+            foreach (var path in new[] { "/api/nodes?columns=name,running", "/api/queues/%2F/task_queue" })
+            {
+                try
+                {
+                    using var management = Management(index);
+                    using var response = await management.GetAsync(path);
+                    text.AppendLine($"node {index} {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+                }
+                catch (HttpRequestException ex)
+                {
+                    text.AppendLine($"node {index} {path}: {ex.Message}");
+                }
+            }
+        }
+
+        foreach (var resource in new[] { "messaging", "worker" })
+        {
+            try
+            {
+                text.AppendLine($"{resource} console log:").AppendLine(await App.ConsoleLogAsync(resource));
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or InvalidOperationException)
+            {
+                text.AppendLine($"{resource} console log: {ex.Message}");
+            }
+        }
+
+        return text.ToString();
     }
 
     /// <summary>The management API of node <paramref name="index"/> (1-based).</summary>

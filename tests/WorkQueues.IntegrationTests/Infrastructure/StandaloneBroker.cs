@@ -1,4 +1,5 @@
 using RabbitMQ.Client;
+using WorkQueues.Tasks;
 using WorkQueues.Testing;
 
 namespace WorkQueues.IntegrationTests.Infrastructure;
@@ -21,6 +22,16 @@ public sealed class StandaloneBroker : IAsyncLifetime
         _server = await LocalRabbitMQProcess.StartAsync("tester", TimeSpan.FromSeconds(60));
 
     public Task<IConnection> ConnectAsync() => new ConnectionFactory { Uri = Server.Uri }.CreateConnectionAsync();
+
+    /// <summary>Publishes a task as the Producer would (persistent, with an id, confirmed); returns its id.</summary>
+    public static async Task<string> PublishTaskAsync(IConnection connection, string text)
+    {
+        var id = TaskMessage.NewId();
+        await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
+        await channel.DeclareTaskQueueAsync();
+        await channel.BasicPublishAsync(string.Empty, TaskQueueTopology.QueueName, mandatory: true, TaskMessage.CreateProperties(id, DateTimeOffset.UtcNow), TaskText.Encode(text));
+        return id;
+    }
 
     public async Task DisposeAsync()
     {

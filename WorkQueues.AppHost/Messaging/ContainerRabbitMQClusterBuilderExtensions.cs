@@ -67,12 +67,22 @@ public static class ContainerRabbitMQClusterBuilderExtensions
         {
             await initialize.Notifications.PublishUpdateAsync(resource, s => s with { State = KnownResourceStates.Waiting });
             await initialize.Notifications.WaitForDependenciesAsync(resource, cancellationToken);
-            await ClusterVirtualHost.EnsureQuorumDefaultAsync(
-                new Uri(resource.Nodes[0].ManagementEndpoint.Url),
-                (await userName.Resource.GetValueAsync(cancellationToken))!,
-                (await password.Resource.GetValueAsync(cancellationToken))!,
-                initialize.Logger,
-                cancellationToken);
+            var management = new Uri(resource.Nodes[0].ManagementEndpoint.Url);
+            var user = (await userName.Resource.GetValueAsync(cancellationToken))!;
+            var secret = (await password.Resource.GetValueAsync(cancellationToken))!;
+            try
+            {
+                await ClusterMembership.WaitForAllNodesAsync(
+                    management, user, secret, hosts.Select(RabbitMQPeerDiscovery.NodeName).ToList(), TimeSpan.FromSeconds(60), cancellationToken);
+            }
+            catch (BrokerUnavailableException ex)
+            {
+                initialize.Logger.LogError("{Problem}", ex.Message);
+                await initialize.Notifications.PublishUpdateAsync(resource, s => s with { State = KnownResourceStates.FailedToStart });
+                return;
+            }
+
+            await ClusterVirtualHost.EnsureQuorumDefaultAsync(management, user, secret, initialize.Logger, cancellationToken);
             await initialize.Notifications.PublishUpdateAsync(resource, s => s with { State = KnownResourceStates.Running, StartTimeStamp = DateTime.UtcNow });
             initialize.Logger.LogInformation("Cluster of {Count} containers: {Nodes}.", resource.Nodes.Count, string.Join(", ", hosts.Select(RabbitMQPeerDiscovery.NodeName)));
         });

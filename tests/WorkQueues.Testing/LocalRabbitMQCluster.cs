@@ -1,7 +1,4 @@
-using System.Net.Http.Headers;
 using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using WorkQueues.AppHost.Messaging;
 
@@ -56,7 +53,7 @@ public sealed class LocalRabbitMQCluster : IAsyncDisposable
             }
 
             var management = new Uri($"http://127.0.0.1:{cluster._nodes[0].ManagementPort}");
-            await cluster.WaitForMembersAsync(management, userName, password, nodes, timeout);
+            await ClusterMembership.WaitForAllNodesAsync(management, userName, password, folders.Select(f => f.NodeName).ToList(), timeout, CancellationToken.None);
             if (quorum)
             {
                 await ClusterVirtualHost.EnsureQuorumDefaultAsync(management, userName, password, NullLogger.Instance, CancellationToken.None);
@@ -69,36 +66,6 @@ public sealed class LocalRabbitMQCluster : IAsyncDisposable
             await cluster.DisposeAsync();
             throw;
         }
-    }
-
-    /// <summary>Waits until node 1 sees <paramref name="count"/> running members: the cluster formed.</summary>
-    private async Task WaitForMembersAsync(Uri management, string userName, string password, int count, TimeSpan timeout)
-    {
-        using var http = new HttpClient { BaseAddress = management, Timeout = TimeSpan.FromSeconds(5) };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
-            "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{userName}:{password}")));
-        var deadline = DateTime.UtcNow + timeout;
-        var running = 0;
-        while (DateTime.UtcNow < deadline)
-        {
-            try
-            {
-                using var members = JsonDocument.Parse(await http.GetStringAsync("/api/nodes?columns=name,running"));
-                running = members.RootElement.EnumerateArray().Count(node => node.GetProperty("running").GetBoolean());
-                if (running == count)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // The management plugin starts a moment after AMQP.
-            }
-
-            await Task.Delay(200);
-        }
-
-        throw new TimeoutException($"The cluster has {running} of {count} nodes running after {timeout.TotalSeconds:0} s.");
     }
 
     public async ValueTask DisposeAsync()

@@ -101,19 +101,25 @@ public sealed class ContainerPathFixture : IAsyncLifetime
 
     private async Task<string?> FindSkipReasonAsync()
     {
+        (Image, var skipReason) = await FindTestImageAsync();
+        return skipReason;
+    }
+
+    /// <summary>The test image's name, and why the container tests cannot run here (podman or the image missing), if so.</summary>
+    public static async Task<(string Image, string? SkipReason)> FindTestImageAsync()
+    {
         if (!ContainerRuntimeProbe.IsHealthy("podman", TimeSpan.FromSeconds(20)))
         {
-            return "podman is not installed or does not answer 'podman info' (test.sh installs it with apt-get).";
+            return ("", "podman is not installed or does not answer 'podman info' (test.sh installs it with apt-get).");
         }
 
         var name = await Podman.RunProcessAsync("bash", [Path.Combine(Podman.RepositoryRoot, "tests", "container-image", "build.sh"), "--name"]);
-        Image = name.Line;
-        if (name.ExitCode != 0 || (await Podman.RunAsync("image", "exists", Image)).ExitCode != 0)
+        if (name.ExitCode != 0 || (await Podman.RunAsync("image", "exists", name.Line)).ExitCode != 0)
         {
-            return $"the test image {Image} is not built: run tests/container-image/build.sh (test.sh does). {name.Error}".Trim();
+            return (name.Line, $"the test image {name.Line} is not built: run tests/container-image/build.sh (test.sh does). {name.Error}".Trim());
         }
 
-        return null;
+        return (name.Line, null);
     }
 
     private async Task StopAsync()

@@ -22,12 +22,12 @@ public static class TaskProcessingExtensions
 
         builder.Services.AddOptions<TaskOptions>()
             .BindConfiguration(TaskOptions.SectionName)
-            .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<TaskOptions>, TaskOptionsValidator>();
         builder.Services.AddOptions<WorkerOptions>()
             .BindConfiguration(WorkerOptions.SectionName)
-            .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<WorkerOptions>, WorkerOptionsValidator>();
 
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddScoped<ITaskHandler, DotsTaskHandler>();

@@ -1,10 +1,15 @@
 using System.ComponentModel.DataAnnotations;
+using System.Diagnostics.CodeAnalysis;
 
 namespace WorkQueues.Worker;
 
 /// <summary>The Worker's settings, bound from the <c>Worker</c> configuration section.</summary>
 public sealed class WorkerOptions
 {
+    // WorkerOptionsValidator checks the TimeSpan ranges with its own generated copy of RangeAttribute, which needs no
+    // reflection; nothing reads these attributes by reflection, so their trimming warning does not apply.
+    private const string TimeSpanRange = "Validated by the generated WorkerOptionsValidator, not by reflection.";
+
     public const string SectionName = "Worker";
 
     /// <summary>
@@ -15,6 +20,7 @@ public sealed class WorkerOptions
     public int Concurrency { get; set; } = 1;
 
     /// <summary>The work one dot stands for; one second in the tutorial.</summary>
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = TimeSpanRange)]
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
     public TimeSpan DotDuration { get; set; } = TimeSpan.FromSeconds(1);
 
@@ -23,6 +29,7 @@ public sealed class WorkerOptions
     public int MaxAttempts { get; set; } = 5;
 
     /// <summary>The wait before the second attempt; each further attempt waits twice as long.</summary>
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = TimeSpanRange)]
     [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
@@ -30,6 +37,7 @@ public sealed class WorkerOptions
     /// The time limit of one attempt of a task that asks for none (its <c>x-timeout-ms</c> header); none by default, as
     /// in the tutorial. Past it the handler's token fires and the attempt fails as <c>timed out</c>.
     /// </summary>
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = TimeSpanRange)]
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan? TaskTimeout { get; set; }
 

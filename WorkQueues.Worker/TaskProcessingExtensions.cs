@@ -45,6 +45,8 @@ public static class TaskProcessingExtensions
             TaskCancellation.Retention));
         builder.Services.AddSingleton<TaskCancellationListener>();
         builder.Services.AddHostedService(services => services.GetRequiredService<TaskCancellationListener>());
+        builder.Services.AddSingleton<DoneSummary>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<DoneSummary>());
         builder.Services.AddSingleton<TaskProcessor>();
         builder.Services.AddSingleton<TaskConsumer>();
         builder.Services.AddHostedService(services => services.GetRequiredService<TaskConsumer>());

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Diagnostics.CodeAnalysis;
+using WorkQueues.Worker.Consuming;
 
 namespace WorkQueues.Worker;
 
@@ -23,6 +24,12 @@ public sealed class WorkerOptions
     [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = TimeSpanRange)]
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
     public TimeSpan DotDuration { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// The tutorial's <c> [x] Done</c> line for every task (the default), or one summary line a second for busy
+    /// Workers (docs/benchmarks.md measures what the line per task costs).
+    /// </summary>
+    public DoneLog DoneLog { get; set; } = DoneLog.EveryTask;
 
     /// <summary>Attempts a failing task gets before it goes to <c>task_queue.dead</c>.</summary>
     [Range(1, 20)]

@@ -40,15 +40,12 @@ public static class ColdStart
         start.Environment["Messaging__ManagementPort"] = FreePorts.Next().ToString();
         start.Environment["Messaging__EpmdPort"] = epmdPort.ToString();
         start.Environment["Messaging__DataRoot"] = dataRoot;
-        // The Producer's keys, given rather than generated, so the bench can post; they win over kept user secrets.
-        var apiKey = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
-        start.Environment["Parameters__producer-api-key"] = apiKey;
-        start.Environment["Parameters__producer-admin-key"] = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
         var clock = Stopwatch.StartNew();
         using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start dotnet run.");
         try
         {
-            using var http = new HttpClient { BaseAddress = Producer, Timeout = TimeSpan.FromSeconds(5), DefaultRequestHeaders = { { "X-Api-Key", apiKey } } };
+            // No key: the AppHost's Development run answers a task posted without one, as README's first curl does.
+            using var http = new HttpClient { BaseAddress = Producer, Timeout = TimeSpan.FromSeconds(5) };
             var id = await PostFirstTaskAsync(http, process, clock, timeout, log);
             progress.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] cold start: task accepted after {clock.Elapsed.TotalSeconds:0.0} s");
             await WaitForCompletedAsync(http, id, process, clock, timeout, log);

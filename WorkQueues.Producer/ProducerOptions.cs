@@ -1,13 +1,19 @@
 using System.ComponentModel.DataAnnotations;
+using System.Diagnostics.CodeAnalysis;
 
 namespace WorkQueues.Producer;
 
 /// <summary>The Producer's settings, bound from the <c>Producer</c> configuration section.</summary>
 public sealed class ProducerOptions
 {
+    // ProducerOptionsValidator checks the TimeSpan ranges with its own generated copy of RangeAttribute, which needs no
+    // reflection; nothing reads these attributes by reflection, so their trimming warning does not apply.
+    private const string TimeSpanRange = "Validated by the generated ProducerOptionsValidator, not by reflection.";
+
     public const string SectionName = "Producer";
 
     /// <summary>How long a request may wait for the broker's confirm before it is answered 503.</summary>
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = TimeSpanRange)]
     [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
     public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
@@ -35,6 +41,7 @@ public sealed class ProducerOptions
     public int MaxEventSubscribers { get; set; } = 100;
 
     /// <summary>How often an idle event stream gets a comment, so proxies and browsers keep it open.</summary>
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = TimeSpanRange)]
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
     public TimeSpan EventKeepAlive { get; set; } = TimeSpan.FromSeconds(15);
 }

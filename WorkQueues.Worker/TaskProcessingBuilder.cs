@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using WorkQueues.Worker.Handlers;
 
@@ -13,7 +14,7 @@ public sealed class TaskProcessingBuilder(IServiceCollection services)
     /// <see cref="DotsTaskHandler"/>. It is resolved once per task from a scope of its own, so it may depend on scoped
     /// services.
     /// </summary>
-    public TaskProcessingBuilder WithTaskHandler<THandler>() where THandler : class, ITaskHandler
+    public TaskProcessingBuilder WithTaskHandler<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] THandler>() where THandler : class, ITaskHandler
     {
         Services.Replace(ServiceDescriptor.Scoped<ITaskHandler, THandler>());
         return this;

@@ -22,12 +22,12 @@ public static class TaskProcessingExtensions
 
         builder.Services.AddOptions<TaskOptions>()
             .BindConfiguration(TaskOptions.SectionName)
-            .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<TaskOptions>, TaskOptionsValidator>();
         builder.Services.AddOptions<WorkerOptions>()
             .BindConfiguration(WorkerOptions.SectionName)
-            .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<WorkerOptions>, WorkerOptionsValidator>();
 
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddScoped<ITaskHandler, DotsTaskHandler>();
@@ -45,6 +45,8 @@ public static class TaskProcessingExtensions
             TaskCancellation.Retention));
         builder.Services.AddSingleton<TaskCancellationListener>();
         builder.Services.AddHostedService(services => services.GetRequiredService<TaskCancellationListener>());
+        builder.Services.AddSingleton<DoneSummary>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<DoneSummary>());
         builder.Services.AddSingleton<TaskProcessor>();
         builder.Services.AddSingleton<TaskConsumer>();
         builder.Services.AddHostedService(services => services.GetRequiredService<TaskConsumer>());

@@ -1,10 +1,16 @@
 using System.ComponentModel.DataAnnotations;
+using System.Diagnostics.CodeAnalysis;
+using WorkQueues.Worker.Consuming;
 
 namespace WorkQueues.Worker;
 
 /// <summary>The Worker's settings, bound from the <c>Worker</c> configuration section.</summary>
 public sealed class WorkerOptions
 {
+    // WorkerOptionsValidator checks the TimeSpan ranges with its own generated copy of RangeAttribute, which needs no
+    // reflection; nothing reads these attributes by reflection, so their trimming warning does not apply.
+    private const string TimeSpanRange = "Validated by the generated WorkerOptionsValidator, not by reflection.";
+
     public const string SectionName = "Worker";
 
     /// <summary>
@@ -15,14 +21,22 @@ public sealed class WorkerOptions
     public int Concurrency { get; set; } = 1;
 
     /// <summary>The work one dot stands for; one second in the tutorial.</summary>
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = TimeSpanRange)]
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
     public TimeSpan DotDuration { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// The tutorial's <c> [x] Done</c> line for every task (the default), or one summary line a second for busy
+    /// Workers (docs/benchmarks.md measures what the line per task costs).
+    /// </summary>
+    public DoneLog DoneLog { get; set; } = DoneLog.EveryTask;
 
     /// <summary>Attempts a failing task gets before it goes to <c>task_queue.dead</c>.</summary>
     [Range(1, 20)]
     public int MaxAttempts { get; set; } = 5;
 
     /// <summary>The wait before the second attempt; each further attempt waits twice as long.</summary>
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = TimeSpanRange)]
     [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
@@ -30,6 +44,7 @@ public sealed class WorkerOptions
     /// The time limit of one attempt of a task that asks for none (its <c>x-timeout-ms</c> header); none by default, as
     /// in the tutorial. Past it the handler's token fires and the attempt fails as <c>timed out</c>.
     /// </summary>
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = TimeSpanRange)]
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan? TaskTimeout { get; set; }
 

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
@@ -23,7 +24,7 @@ internal sealed class TaskEventStream(TaskChangeFeed.Subscription subscription) 
     public async Task ExecuteAsync(HttpContext context)
     {
         using var _ = subscription;
-        var json = context.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+        var json = (JsonTypeInfo<TrackedTask>)context.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions.GetTypeInfo(typeof(TrackedTask));
         var keepAlive = context.RequestServices.GetRequiredService<IOptions<ProducerOptions>>().Value.EventKeepAlive;
         var cancellationToken = context.RequestAborted;
         context.Response.ContentType = "text/event-stream";

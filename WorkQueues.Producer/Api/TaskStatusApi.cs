@@ -42,7 +42,7 @@ public static class TaskStatusApi
             if (!TaskStates.TryParse(state, out var parsed))
             {
                 return TypedResults.Problem(
-                    $"state must be one of {string.Join(", ", Enum.GetValues<TaskState>().Select(s => JsonSerializer.Serialize(s)))}.",
+                    $"state must be one of {string.Join(", ", Enum.GetValues<TaskState>().Select(s => JsonSerializer.Serialize(s, TaskJsonContext.Default.TaskState)))}.",
                     statusCode: StatusCodes.Status400BadRequest,
                     title: "Invalid state");
             }

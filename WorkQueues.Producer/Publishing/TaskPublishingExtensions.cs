@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+using WorkQueues.Producer.Api;
 using WorkQueues.Tasks;
 
 namespace WorkQueues.Producer.Publishing;
@@ -12,12 +14,12 @@ public static class TaskPublishingExtensions
 
         builder.Services.AddOptions<TaskOptions>()
             .BindConfiguration(TaskOptions.SectionName)
-            .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<TaskOptions>, TaskOptionsValidator>();
         builder.Services.AddOptions<ProducerOptions>()
             .BindConfiguration(ProducerOptions.SectionName)
-            .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<ProducerOptions>, ProducerOptionsValidator>();
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ProducerMetrics>();
@@ -25,6 +27,7 @@ public static class TaskPublishingExtensions
         builder.Services.AddSingleton<TaskPublisher>();
         builder.Services.AddSingleton<TaskCancellationPublisher>();
         builder.Services.AddProblemDetails();
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, TaskJsonContext.Default));
         return builder;
     }
 }

@@ -25,8 +25,15 @@ public static class ProducerAuthentication
     /// </summary>
     public static void AddProducerAuthentication(this IServiceCollection services)
     {
+        // The two keys by name: binding the whole section would reach AuthenticationSchemeOptions' TimeProvider, which
+        // the configuration binder's source generator (on with Native AOT) cannot create.
         services.AddOptions<ApiKeyAuthenticationOptions>(ApiKeyAuthenticationHandler.SchemeName)
-            .BindConfiguration(ProducerOptions.SectionName)
+            .Configure<IConfiguration>((options, configuration) =>
+            {
+                var producer = configuration.GetSection(ProducerOptions.SectionName);
+                options.ApiKey = producer[nameof(ApiKeyAuthenticationOptions.ApiKey)];
+                options.AdminApiKey = producer[nameof(ApiKeyAuthenticationOptions.AdminApiKey)];
+            })
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<ApiKeyAuthenticationOptions>, ProducerAuthenticationValidation>();
         services.AddOptions<AuthenticationOptions>().Configure<IConfiguration>((options, configuration) =>

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Diagnostics.CodeAnalysis;
 
 namespace WorkQueues.Producer.Security;
 
@@ -9,11 +10,16 @@ namespace WorkQueues.Producer.Security;
 /// </summary>
 public sealed class ProducerRateLimitOptions
 {
+    // ProducerRateLimitOptionsValidator checks the TimeSpan ranges with its own generated copy of RangeAttribute, which needs no
+    // reflection; nothing reads these attributes by reflection, so their trimming warning does not apply.
+    private const string TimeSpanRange = "Validated by the generated ProducerRateLimitOptionsValidator, not by reflection.";
+
     public const string SectionName = "Producer:RateLimit";
 
     [Range(1, 10_000_000)]
     public int PermitLimit { get; set; } = 1_000;
 
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = TimeSpanRange)]
     [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
     public TimeSpan Window { get; set; } = TimeSpan.FromSeconds(1);
 

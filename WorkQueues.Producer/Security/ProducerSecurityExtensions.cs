@@ -23,8 +23,8 @@ public static class ProducerSecurityExtensions
 
         services.AddOptions<ProducerRateLimitOptions>()
             .BindConfiguration(ProducerRateLimitOptions.SectionName)
-            .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ProducerRateLimitOptions>, ProducerRateLimitOptionsValidator>();
         services.AddRateLimiter(options =>
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;

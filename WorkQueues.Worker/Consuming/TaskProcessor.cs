@@ -21,6 +21,7 @@ public sealed class TaskProcessor(
     CancelledTasks cancellations,
     ITaskEventSink events,
     WorkerMetrics metrics,
+    DoneSummary doneSummary,
     TimeProvider time,
     IOptions<WorkerOptions> options,
     IOptions<TaskOptions> limits,
@@ -113,7 +114,11 @@ public sealed class TaskProcessor(
 
         var completed = await SettleAsync(settler, delivery, TaskOutcome.Completed);
         lifecycle.Ended(completed);
-        logger.LogDone(shown);
+        if (!doneSummary.TryCount())
+        {
+            logger.LogDone(shown);
+        }
+
         return new(completed, null);
     }
 

@@ -21,10 +21,24 @@ public sealed record BenchSettings
 
     public bool Smoke { get; init; }
 
-    /// <summary>The parts to run (ingest, drain, fair; each with its own baseline); all when empty.</summary>
+    /// <summary>
+    /// The build of the services measured: the published one (what users deploy) unless said otherwise; a smoke run
+    /// uses the Release build, so CI spends no minutes on Native AOT compilation.
+    /// </summary>
+    public ServiceForm Form { get; init; } = ServiceForm.Published;
+
+    /// <summary>Settings given to every service started (experiments: a log level, a GC knob), on top of the bench's own.</summary>
+    public IReadOnlyDictionary<string, string> ServiceEnvironment { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// The parts to run (ingest, drain, fair, coldstart; each with its own baseline); all when empty, but for a smoke
+    /// run's cold start, which would start a whole AppHost on the user's fixed ports (CI only checks the bench runs).
+    /// </summary>
     public IReadOnlySet<string> Only { get; init; } = new HashSet<string>();
 
-    public bool Runs(string part) => Only.Count == 0 || Only.Contains(part);
+    public bool Runs(string part) => Only.Count == 0 ? !(Smoke && part == ColdStartPart) : Only.Contains(part);
+
+    public const string ColdStartPart = "coldstart";
 
     /// <summary>The cluster part starts brokers of its own (a minute or more), so --smoke leaves it out unless named.</summary>
     public bool RunsCluster => Only.Contains(ClusterBenchmark.Part) || (Only.Count == 0 && !Smoke);
@@ -32,8 +46,13 @@ public sealed record BenchSettings
     /// <summary>An AMQP URI of a broker to use instead of starting one. Its <c>task_queue</c> is purged.</summary>
     public string? BrokerUri { get; init; }
 
-    /// <summary>Repeats of each measurement; the median is reported.</summary>
-    public int Rounds { get; init; } = 3;
+    /// <summary>
+    /// Repeats of each measurement; the median is reported. Enough that two runs of the same code agree within ±0.05
+    /// on each target's median (docs/benchmarks.md).
+    /// </summary>
+    public int Rounds { get; init; } = DefaultRounds;
+
+    public const int DefaultRounds = 5;
 
     public int PublishCount { get; init; } = 50_000;
     public int ConsumeCount { get; init; } = 30_000;
@@ -51,6 +70,8 @@ public sealed record BenchSettings
     public static BenchSettings Parse(IReadOnlyList<string> args)
     {
         var settings = new BenchSettings { BrokerUri = Environment.GetEnvironmentVariable("WORKQUEUES_BENCH_BROKER") };
+        ServiceForm? form = null;
+        var environment = new Dictionary<string, string>();
         for (var i = 0; i < args.Count; i++)
         {
             switch (args[i])
@@ -81,6 +102,14 @@ public sealed record BenchSettings
                     settings = settings with { Only = parts.ToHashSet() };
                     i++;
                     break;
+                case "--form" when i + 1 < args.Count && Enum.TryParse<ServiceForm>(args[i + 1], ignoreCase: true, out var chosen) && !int.TryParse(args[i + 1], out _):
+                    form = chosen;
+                    i++;
+                    break;
+                case "--env" when i + 1 < args.Count && args[i + 1].Split('=', 2) is [{ Length: > 0 } key, var value]:
+                    environment[key] = value;
+                    i++;
+                    break;
                 case "--window" when i + 1 < args.Count && int.TryParse(args[i + 1], out var window) && window > 0:
                     settings = settings with { ConfirmWindow = window };
                     i++;
@@ -92,18 +121,30 @@ public sealed record BenchSettings
             }
         }
 
-        return settings;
+        return settings with
+        {
+            Form = form ?? (settings.Smoke ? ServiceForm.Build : ServiceForm.Published),
+            ServiceEnvironment = environment,
+        };
     }
 
-    private static readonly string[] Parts = ["ingest", "drain", "fair", ClusterBenchmark.Part];
+    private static readonly string[] Parts = ["ingest", "drain", "fair", ColdStartPart, ClusterBenchmark.Part];
 
     public const string Usage = """
-        Usage: dotnet run -c Release --project bench/WorkQueues.Benchmark -- [--smoke] [--rounds N] [--only PARTS] [--window N] [--broker amqp://user:pass@host:port]
+        Usage: dotnet run -c Release --project bench/WorkQueues.Benchmark -- [--smoke] [--form published|build] [--rounds N]
+                   [--only PARTS] [--window N] [--env KEY=VALUE]... [--broker amqp://user:pass@host:port]
 
           --smoke    a few seconds, small counts, one round: checks the benchmark still runs (CI); figures mean little
-          --rounds   repeats of each measurement (default 3); the median is reported
-          --only     some of ingest,drain,fair,cluster (comma-separated); each part measures its own baseline;
-                     cluster: quorum queues on 1 and 3 local nodes, not run by --smoke unless named
+          --form     published: the services as `dotnet publish -c Release` makes them (Native AOT), published by the
+                     bench first (the default); build: the Release build run by `dotnet`, with the JIT (the default
+                     with --smoke)
+          --rounds   repeats of each measurement (default 5); each is taken between two runs of its baseline, and
+                     the median, lowest and highest of the rounds are reported
+          --only     some of ingest,drain,fair,coldstart,cluster (comma-separated); each part measures its own
+                     baseline; coldstart runs `dotnet run --project WorkQueues.AppHost` on its own ports (15888, 19888,
+                     5080), which must be free; cluster: quorum queues on 1 and 3 local nodes; a smoke run leaves both
+                     out unless named here
+          --env      a setting for every service the bench starts, e.g. --env Worker__DoneLog=Summary (repeatable)
           --window   confirms outstanding, for the baseline publisher and the Producer alike (default 4096, the
                      Producer's own default)
           --broker   use this broker instead of starting a local rabbitmq-server (also WORKQUEUES_BENCH_BROKER);

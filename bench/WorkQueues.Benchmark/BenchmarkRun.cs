@@ -1,8 +1,8 @@
 namespace WorkQueues.Benchmark;
 
 /// <summary>
-/// One benchmark run: the raw client's ceiling, then the Producer and Workers as real processes, all on one broker
-/// so every target is a ratio of figures measured minutes apart on the same machine.
+/// One benchmark run: the Producer and Workers as real processes, each measurement taken between two runs of the raw
+/// client on the same broker, so every target is a ratio of figures measured seconds apart on the same machine.
 /// </summary>
 public sealed class BenchmarkRun(BenchSettings settings, BenchBroker broker, OtlpSink telemetry, TextWriter progress)
 {
@@ -12,6 +12,13 @@ public sealed class BenchmarkRun(BenchSettings settings, BenchBroker broker, Otl
     private static readonly ushort[] Prefetches = [1, 16];
 
     private readonly List<long> _workerPeaks = [];
+    private readonly Dictionary<string, List<Rate>> _baselines = [];
+    private readonly Dictionary<string, List<Bracketed>> _subjects = [];
+    private readonly Dictionary<string, List<double>> _cpu = [];
+    private ServiceBinaries _binaries = null!;
+
+    /// <summary>The services as this run prepared them (published or built), for parts that start services of their own.</summary>
+    public ServiceBinaries Binaries => _binaries;
     private BenchReport _report = null!;
     private QueueProbe _probe = null!;
     private WindowedPublisher _publisher = null!;
@@ -21,15 +28,21 @@ public sealed class BenchmarkRun(BenchSettings settings, BenchBroker broker, Otl
     {
         await using var connection = await broker.ConnectAsync("bench");
         _report = new BenchReport(settings, MachineInfo.Describe(connection));
+        _binaries = await ServiceBinaries.PrepareAsync(settings.Form, [ProducerProject, WorkerProject], progress);
+        foreach (var (project, bytes) in _binaries.PublishedBytes)
+        {
+            _report.Add($"{project}: published size (without symbols)", ToMegabytes(bytes), "MB");
+        }
+
         _probe = await QueueProbe.OpenAsync(connection);
         _publisher = new WindowedPublisher(connection, settings.ConfirmWindow);
         await using var completions = _completions = await CompletionWatcher.StartAsync(connection);
         await _probe.PurgeAsync();
-        Say($"Broker: {broker.Description}.");
+        Say($"Broker: {broker.Description}. Services: {settings.Form}.");
 
         // The Producer, as deployed: tracing on, exporting to an OTLP endpoint. It runs through the Worker runs too,
         // taking the task events as it would.
-        await using var producer = ServiceProcess.Start(ProducerProject, "producer", ServiceEnvironment(tracing: true));
+        await using var producer = StartService(ProducerProject, "producer", ServiceEnvironment(tracing: true));
         using var client = new ProducerClient(producer.BaseAddress, _producerApiKey);
         await client.WaitUntilAcceptingAsync(producer, Patience);
         _report.Add("Producer: start to first task accepted", producer.SinceStart.Elapsed.TotalSeconds, "s");
@@ -39,20 +52,19 @@ public sealed class BenchmarkRun(BenchSettings settings, BenchBroker broker, Otl
             await FirstTaskAsync();
         }
 
-        // Each round measures the raw client right before what is compared with it, and every target is the median of
-        // the rounds' own ratios: the machine's drift over minutes then hits both sides of a ratio alike.
-        var series = new Dictionary<string, List<Rate>>();
-        void Record(string name, Rate rate) => (series.TryGetValue(name, out var list) ? list : series[name] = []).Add(rate);
+        // Every measurement is taken between two runs of the raw client it is compared with (baseline, subject,
+        // baseline, subject, baseline), and each target is the median of the rounds' ratios to those brackets.
         for (var round = 1; round <= settings.Rounds; round++)
         {
             if (settings.Runs("ingest"))
             {
-                Say($"round {round}: baseline publish, batch ingest, single-POST ingest");
-                Record(Publish, await BaselinePublishAsync());
-                Record(Batch, await client.PostBatchesAsync(settings.BatchIngestCount, BenchSettings.BatchSize, BenchSettings.BatchClients, ZeroDotTask));
-                await _probe.PurgeAsync();
-                Record(Single, await client.PostEachAsync(settings.SingleIngestCount, BenchSettings.HttpClients, ZeroDotTask));
-                await _probe.PurgeAsync();
+                Say($"round {round}: baseline publish, batch ingest, baseline publish, single-POST ingest, baseline publish");
+                var ingest = await Bracketed.RunAsync(
+                    () => Baseline(Publish, BaselinePublishAsync()),
+                    () => IngestAsync(producer, Batch, () => client.PostBatchesAsync(settings.BatchIngestCount, BenchSettings.BatchSize, BenchSettings.BatchClients, ZeroDotTask)),
+                    () => IngestAsync(producer, Single, () => client.PostEachAsync(settings.SingleIngestCount, BenchSettings.HttpClients, ZeroDotTask)));
+                Record(Batch, ingest[0]);
+                Record(Single, ingest[1]);
                 producer.EnsureRunning();
             }
 
@@ -60,55 +72,99 @@ public sealed class BenchmarkRun(BenchSettings settings, BenchBroker broker, Otl
             {
                 foreach (var prefetch in Prefetches)
                 {
-                    Say($"round {round}: baseline consume at prefetch {prefetch}, Workers at Concurrency {prefetch} with tracing on and off");
-                    Record(Consume(prefetch), await BaselineConsumeAsync(prefetch));
-                    foreach (var tracing in new[] { true, false })
-                    {
-                        Record(Drain(prefetch, tracing), await WorkerDrainAsync(prefetch, tracing));
-                    }
+                    Say($"round {round}: baseline consume at prefetch {prefetch} around Workers at Concurrency {prefetch}, tracing on, then off");
+                    var drain = await Bracketed.RunAsync(
+                        () => Baseline(Consume(prefetch), BaselineConsumeAsync(prefetch)),
+                        () => WorkerDrainAsync(prefetch, tracing: true),
+                        () => WorkerDrainAsync(prefetch, tracing: false));
+                    Record(Drain(prefetch, true), drain[0]);
+                    Record(Drain(prefetch, false), drain[1]);
                 }
             }
         }
 
-        foreach (var (name, rates) in series)
+        foreach (var (name, rates) in _baselines)
         {
-            _report.Add(name, Rate.Median(rates), name.StartsWith("baseline", StringComparison.Ordinal) ? "msg/s" : "tasks/s");
+            _report.Add(name, Rate.Spread(rates), "msg/s");
+        }
+
+        foreach (var (name, runs) in _subjects)
+        {
+            _report.Add(name, Rate.Spread(runs.Select(r => r.Subject)), "tasks/s");
+        }
+
+        foreach (var (name, perTask) in _cpu)
+        {
+            _report.Add(name, Spread.Of(perTask), "µs");
         }
 
         var (makespan, ideal) = settings.Runs("fair") ? await FairDispatchAsync() : default;
 
         var producerPeak = _report.Add("Producer peak RSS", ToMegabytes(producer.PeakRssBytes), "MB");
-        var workerPeak = _workerPeaks.Count > 0 ? _report.Add("Worker peak RSS (highest of every Worker run)", ToMegabytes(_workerPeaks.Max()), "MB") : null;
+        var workerPeak = _workerPeaks.Count > 0 ? _report.Add("Worker peak RSS (every Worker run)", Spread.Of(_workerPeaks.Select(ToMegabytes)), "MB") : null;
         foreach (var (signal, bytes) in telemetry.BytesReceived.OrderBy(s => s.Key))
         {
             _report.Add($"telemetry exported to the OTLP sink: {signal}", ToMegabytes(bytes), "MB");
         }
 
-        void AtLeast(string name, string measured, string baseline, double target)
+        await producer.DisposeAsync();
+        if (settings.Runs("coldstart"))
         {
-            if (series.ContainsKey(measured) && series.ContainsKey(baseline))
+            Say("cold start: dotnet run --project WorkQueues.AppHost to the first task done");
+            _report.Add("cold start: dotnet run --project WorkQueues.AppHost to first task done", (await ColdStart.MeasureAsync(Patience, progress)).TotalSeconds, "s");
+        }
+
+        void AtLeast(string name, string measured, double target) =>
+            _report.AtLeast(name, Spread.Of(_subjects[measured].Select(r => r.Ratio)), target, $"{measured} / mean of the baselines around it");
+
+        if (settings.Runs("ingest"))
+        {
+            AtLeast("ingest, batch ≥ 0.9× baseline publish", Batch, 0.9);
+            AtLeast("ingest, single POSTs ≥ 0.5× baseline publish", Single, 0.5);
+        }
+
+        if (settings.Runs("drain"))
+        {
+            foreach (var prefetch in Prefetches)
             {
-                _report.AtLeast(name, Rate.MedianRatio(series[measured], series[baseline]), target, $"{measured} / {baseline}, median of the rounds' ratios");
+                AtLeast($"drain ≥ 0.85× baseline consume, prefetch {prefetch}", Drain(prefetch, true), 0.85);
             }
-        }
 
-        AtLeast("ingest, batch ≥ 0.9× baseline publish", Batch, Publish, 0.9);
-        AtLeast("ingest, single POSTs ≥ 0.5× baseline publish", Single, Publish, 0.5);
-        foreach (var prefetch in Prefetches)
-        {
-            AtLeast($"drain ≥ 0.85× baseline consume, prefetch {prefetch}", Drain(prefetch, true), Consume(prefetch), 0.85);
-        }
-
-        foreach (var prefetch in Prefetches)
-        {
-            AtLeast($"tracing on / off ≥ 0.9, Concurrency {prefetch}", Drain(prefetch, true), Drain(prefetch, false), 0.9);
+            foreach (var prefetch in Prefetches)
+            {
+                var onOff = _subjects[Drain(prefetch, true)].Zip(_subjects[Drain(prefetch, false)], (on, off) => off.Ratio > 0 ? on.Ratio / off.Ratio : 0);
+                _report.AtLeast($"tracing on / off ≥ 0.9, Concurrency {prefetch}", Spread.Of(onOff), 0.9, "each round's tracing-on ratio over its tracing-off ratio");
+            }
         }
 
         _report.AtMost("fair-dispatch makespan ≤ 1.05× ideal", makespan, ideal, 1.05);
         _report.AtMost("Worker RSS ≤ 80 MB", workerPeak, 80);
         _report.AtMost("Producer RSS ≤ 120 MB", producerPeak, 120);
+        _report.AtMost("cold start ≤ 15 s", _report.Find("cold start"), 15);
         return _report;
     }
+
+    private void Record(string name, Bracketed run) => (_subjects.TryGetValue(name, out var list) ? list : _subjects[name] = []).Add(run);
+
+    private async Task<Rate> Baseline(string name, Task<Rate> measurement)
+    {
+        var rate = await measurement;
+        (_baselines.TryGetValue(name, out var list) ? list : _baselines[name] = []).Add(rate);
+        return rate;
+    }
+
+    private async Task<Rate> IngestAsync(ServiceProcess producer, string name, Func<Task<Rate>> ingest)
+    {
+        var cpu = producer.CpuTime;
+        var rate = await ingest();
+        RecordCpu($"Producer CPU per task: {name}", producer.CpuTime - cpu, rate.Count);
+        await _probe.PurgeAsync();
+        return rate;
+    }
+
+    /// <summary>CPU per task: steadier than a rate on a shared machine, and what a task costs whatever else runs.</summary>
+    private void RecordCpu(string name, TimeSpan cpu, double tasks) =>
+        (_cpu.TryGetValue(name, out var list) ? list : _cpu[name] = []).Add(cpu.TotalMicroseconds / tasks);
 
     private string Publish => $"baseline publish, {settings.ConfirmWindow} confirms outstanding";
 
@@ -155,7 +211,7 @@ public sealed class BenchmarkRun(BenchSettings settings, BenchBroker broker, Otl
     private async Task<Rate> WorkerDrainAsync(ushort prefetch, bool tracing)
     {
         var workers = Enumerable.Range(0, BenchSettings.Workers).Select(w => StartWorker(w, prefetch, tracing)).ToArray();
-        var rate = await TimeWarmDrainAsync();
+        var rate = await TimeWarmDrainAsync(workers, $"Worker CPU per task: {Drain(prefetch, tracing)}");
         await StopAsync(workers);
         await _probe.PurgeAsync();
         return rate;
@@ -167,7 +223,7 @@ public sealed class BenchmarkRun(BenchSettings settings, BenchBroker broker, Otl
     /// a start), then the queue filled at full speed while they keep consuming, and timed from the last confirm of
     /// the fill to empty, with nothing else running.
     /// </summary>
-    private async Task<Rate> TimeWarmDrainAsync()
+    private async Task<Rate> TimeWarmDrainAsync(IReadOnlyList<ServiceProcess> workers, string cpuFigure)
     {
         await _probe.WaitForConsumersAsync(BenchSettings.Workers, Patience);
         var warming = System.Diagnostics.Stopwatch.StartNew();
@@ -178,9 +234,15 @@ public sealed class BenchmarkRun(BenchSettings settings, BenchBroker broker, Otl
         }
         while (warming.Elapsed < settings.WarmUp);
 
+        var cpu = TotalCpu(workers);
         var fill = _publisher.PublishAsync(settings.DrainCount, ZeroDotTask);
-        return await _probe.TimeDrainAsync(BenchSettings.Workers, Patience, fill);
+        var rate = await _probe.TimeDrainAsync(BenchSettings.Workers, Patience, fill);
+        RecordCpu(cpuFigure, TotalCpu(workers) - cpu, settings.DrainCount);
+        return rate;
     }
+
+    private static TimeSpan TotalCpu(IEnumerable<ServiceProcess> processes) =>
+        processes.Aggregate(TimeSpan.Zero, (sum, process) => sum + process.CpuTime);
 
     /// <summary>The fixed mix on idle Workers at the tutorial's prefetch 1.</summary>
     private async Task<(Figure Makespan, Figure Ideal)> FairDispatchAsync()
@@ -213,7 +275,7 @@ public sealed class BenchmarkRun(BenchSettings settings, BenchBroker broker, Otl
             environment["Worker__DotDuration"] = duration.ToString("c");
         }
 
-        return ServiceProcess.Start(WorkerProject, $"worker-{replica}", environment);
+        return StartService(WorkerProject, $"worker-{replica}", environment);
     }
 
     // The Producer runs as deployed (Production), so it needs its keys; and the bench measures publishing, not the
@@ -221,8 +283,12 @@ public sealed class BenchmarkRun(BenchSettings settings, BenchBroker broker, Otl
     private readonly string _producerApiKey = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
     private readonly string _producerAdminKey = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
 
-    private IReadOnlyDictionary<string, string> ServiceEnvironment(bool tracing) =>
-        new Dictionary<string, string>(telemetry.ExporterEnvironment(tracing))
+    private ServiceProcess StartService(string project, string name, IReadOnlyDictionary<string, string> environment) =>
+        ServiceProcess.Start(_binaries, project, name, environment);
+
+    private IReadOnlyDictionary<string, string> ServiceEnvironment(bool tracing)
+    {
+        var environment = new Dictionary<string, string>(telemetry.ExporterEnvironment(tracing))
         {
             ["ConnectionStrings__messaging"] = broker.Uri.ToString(),
             ["Producer__MaxPublishesInFlight"] = settings.ConfirmWindow.ToString(),
@@ -230,8 +296,15 @@ public sealed class BenchmarkRun(BenchSettings settings, BenchBroker broker, Otl
             ["Producer__AdminApiKey"] = _producerAdminKey,
             ["Producer__RateLimit__PermitLimit"] = "10000000",
         };
+        foreach (var (key, value) in settings.ServiceEnvironment)
+        {
+            environment[key] = value;
+        }
 
-    private async Task StopAsync(IEnumerable<ServiceProcess> workers)
+        return environment;
+    }
+
+    private async Task StopAsync(IReadOnlyList<ServiceProcess> workers)
     {
         foreach (var worker in workers)
         {
@@ -239,6 +312,8 @@ public sealed class BenchmarkRun(BenchSettings settings, BenchBroker broker, Otl
             _workerPeaks.Add(worker.PeakRssBytes);
             await worker.DisposeAsync();
         }
+
+        Say($"  Worker peak RSS: {string.Join(", ", workers.Select(w => $"{ToMegabytes(w.PeakRssBytes):0} MB"))}");
     }
 
     private void Say(string line) => progress.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] {line}");

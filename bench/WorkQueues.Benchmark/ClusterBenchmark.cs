@@ -9,7 +9,7 @@ namespace WorkQueues.Benchmark;
 /// each broker measured with the raw client right before the Producer and Workers on it, in the same run: the ratios
 /// say what the services cost on each broker, the figures side by side what quorum queues and replication cost.
 /// </summary>
-public sealed class ClusterBenchmark(BenchSettings settings, OtlpSink telemetry, BenchReport report, TextWriter progress)
+public sealed class ClusterBenchmark(BenchSettings settings, ServiceBinaries binaries, OtlpSink telemetry, BenchReport report, TextWriter progress)
 {
     public const string Part = "cluster";
 
@@ -55,7 +55,7 @@ public sealed class ClusterBenchmark(BenchSettings settings, OtlpSink telemetry,
         var ingest = new List<Rate>();
         var consume = new List<Rate>();
         var drain = new List<Rate>();
-        await using (var producer = ServiceProcess.Start("WorkQueues.Producer", $"producer-{label}", environment))
+        await using (var producer = ServiceProcess.Start(binaries, "WorkQueues.Producer", $"producer-{label}", environment))
         {
             using var client = new ProducerClient(producer.BaseAddress, _apiKey);
             await client.WaitUntilAcceptingAsync(producer, Patience);
@@ -88,19 +88,19 @@ public sealed class ClusterBenchmark(BenchSettings settings, OtlpSink telemetry,
             drain.Add(await WorkerDrainAsync(probe, publisher, environment, label));
         }
 
-        report.Add($"{label}: baseline publish, {settings.ConfirmWindow} confirms outstanding", Rate.Median(publish), "msg/s");
-        report.Add($"{label}: ingest POST /tasks/batch", Rate.Median(ingest), "tasks/s");
-        report.Add($"{label}: baseline consume, prefetch {Prefetch}", Rate.Median(consume), "msg/s");
-        report.Add($"{label}: drain, {BenchSettings.Workers} Workers, Concurrency {Prefetch}", Rate.Median(drain), "tasks/s");
-        report.AtLeast($"{label}: ingest, batch ≥ 0.9× baseline publish", Rate.MedianRatio(ingest, publish), 0.9, "ingest / baseline publish on this broker");
-        report.AtLeast($"{label}: drain ≥ 0.85× baseline consume, prefetch {Prefetch}", Rate.MedianRatio(drain, consume), 0.85, "drain / baseline consume on this broker");
+        report.Add($"{label}: baseline publish, {settings.ConfirmWindow} confirms outstanding", Rate.Spread(publish), "msg/s");
+        report.Add($"{label}: ingest POST /tasks/batch", Rate.Spread(ingest), "tasks/s");
+        report.Add($"{label}: baseline consume, prefetch {Prefetch}", Rate.Spread(consume), "msg/s");
+        report.Add($"{label}: drain, {BenchSettings.Workers} Workers, Concurrency {Prefetch}", Rate.Spread(drain), "tasks/s");
+        report.AtLeast($"{label}: ingest, batch ≥ 0.9× baseline publish", Spread.Of(ingest.Zip(publish, (i, p) => i.PerSecond / p.PerSecond)), 0.9, "ingest / baseline publish on this broker");
+        report.AtLeast($"{label}: drain ≥ 0.85× baseline consume, prefetch {Prefetch}", Spread.Of(drain.Zip(consume, (d, c) => d.PerSecond / c.PerSecond)), 0.85, "drain / baseline consume on this broker");
     }
 
     /// <summary>Workers warmed up for <see cref="BenchSettings.WarmUp"/>, then timed from a full queue to empty.</summary>
     private async Task<Rate> WorkerDrainAsync(QueueProbe probe, WindowedPublisher publisher, IReadOnlyDictionary<string, string> environment, string label)
     {
         var workers = Enumerable.Range(0, BenchSettings.Workers)
-            .Select(i => ServiceProcess.Start("WorkQueues.Worker", $"worker-{i}-{label}", new Dictionary<string, string>(environment) { ["Worker__Concurrency"] = Prefetch.ToString() }))
+            .Select(i => ServiceProcess.Start(binaries, "WorkQueues.Worker", $"worker-{i}-{label}", new Dictionary<string, string>(environment) { ["Worker__Concurrency"] = Prefetch.ToString() }))
             .ToList();
         try
         {

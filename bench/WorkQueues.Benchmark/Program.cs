@@ -14,10 +14,11 @@ catch (UsageException usage)
 
 await using var broker = await BenchBroker.StartAsync(settings);
 await using var telemetry = await OtlpSink.StartAsync();
-var report = await new BenchmarkRun(settings, broker, telemetry, Console.Error).RunAsync();
+var run = new BenchmarkRun(settings, broker, telemetry, Console.Error);
+var report = await run.RunAsync();
 if (settings.RunsCluster)
 {
-    await new ClusterBenchmark(settings, telemetry, report, Console.Error).RunAsync();
+    await new ClusterBenchmark(settings, run.Binaries, telemetry, report, Console.Error).RunAsync();
 }
 
 report.Print(Console.Out);

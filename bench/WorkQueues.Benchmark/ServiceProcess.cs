@@ -5,8 +5,8 @@ using WorkQueues.Testing;
 namespace WorkQueues.Benchmark;
 
 /// <summary>
-/// A Producer or Worker running as its own process from the build of the bench's configuration (Release when run as
-/// README says). Its output goes to a file, as a container's goes to the runtime's log, rather than through a pipe
+/// A Producer or Worker running as its own process, from its publish output or its Release build
+/// (<see cref="ServiceBinaries"/>). Its output goes to a file, as a container's goes to the runtime's log, rather than through a pipe
 /// the bench would spend CPU reading; the file is read only for error messages.
 /// </summary>
 public sealed class ServiceProcess : IAsyncDisposable
@@ -15,6 +15,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly string _log;
     private long _peakRss;
+    private bool _disposed;
 
     private ServiceProcess(string name, Process process, int port, string log)
     {
@@ -31,23 +32,57 @@ public sealed class ServiceProcess : IAsyncDisposable
     public Stopwatch SinceStart { get; } = Stopwatch.StartNew();
 
     /// <summary>The most memory the process has had resident (VmHWM), in bytes; kept after it exits.</summary>
-    public long PeakRssBytes => _peakRss = Math.Max(_peakRss, ReadStatus(_process.Id, "VmHWM:"));
+    public long PeakRssBytes => _disposed ? _peakRss : _peakRss = Math.Max(_peakRss, ReadStatus(_process.Id, "VmHWM:"));
+
+    /// <summary>CPU time the process has used so far, user and system.</summary>
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            try
+            {
+                return CpuTimeOf(File.ReadAllText($"/proc/{_process.Id}/stat"));
+            }
+            catch (IOException)
+            {
+                return TimeSpan.Zero;
+            }
+        }
+    }
+
+    /// <summary>
+    /// utime + stime of a <c>/proc/PID/stat</c> line, in clock ticks of 10 ms (USER_HZ on Linux). The command name in
+    /// parentheses may hold spaces, so the fields are counted from its closing parenthesis.
+    /// </summary>
+    public static TimeSpan CpuTimeOf(string stat)
+    {
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        // After "(comm) ": state is field 3 of the line, utime 14 and stime 15.
+        var ticks = long.Parse(fields[14 - 3]) + long.Parse(fields[15 - 3]);
+        return TimeSpan.FromMilliseconds(ticks * 10);
+    }
 
     /// <summary>The memory the process has resident now (VmRSS), in bytes.</summary>
     public long RssBytes => ReadStatus(_process.Id, "VmRSS:");
 
-    public static ServiceProcess Start(string project, string name, IReadOnlyDictionary<string, string> environment)
+    public static ServiceProcess Start(ServiceBinaries binaries, string project, string name, IReadOnlyDictionary<string, string> environment)
     {
-        var binary = Binary(project);
+        var (file, arguments, folder) = binaries.Command(project);
         var port = FreePorts.Next();
         var log = Path.Combine(LogFolder, $"{name}-{port}.log");
         // exec: the process the bench watches (and measures) is the service itself, not a shell.
-        var start = new ProcessStartInfo("/bin/sh", ["-c", "exec dotnet \"$0\" > \"$1\" 2>&1", binary, log])
+        var start = new ProcessStartInfo("/bin/sh", ["-c", "exec \"$0\" \"$@\" > \"$LOG\" 2>&1", file, .. arguments])
         {
             UseShellExecute = false,
             // appsettings.json is read from the content root, the working directory.
-            WorkingDirectory = Path.GetDirectoryName(binary)!,
+            WorkingDirectory = folder,
         };
+        start.Environment["LOG"] = log;
+        foreach (var (key, value) in binaries.ImageEnvironment)
+        {
+            start.Environment[key] = value;
+        }
+
         start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
         start.Environment["OTEL_SERVICE_NAME"] = name;
         start.Environment["OTEL_RESOURCE_ATTRIBUTES"] = $"service.instance.id={name}";
@@ -56,31 +91,12 @@ public sealed class ServiceProcess : IAsyncDisposable
             start.Environment[key] = value;
         }
 
-        var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {binary}.");
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {file}.");
         return new ServiceProcess(name, process, port, log);
     }
 
     /// <summary>Where the services' output of this run goes; removed when the run ends well.</summary>
     public static string LogFolder { get; } = Directory.CreateTempSubdirectory("workqueues-bench-").FullName;
-
-    /// <summary>The service's entry assembly in the same configuration and framework folders as the bench's own.</summary>
-    public static string Binary(string project)
-    {
-        var benchProject = new DirectoryInfo(AppContext.BaseDirectory);
-        while (benchProject is not null && !File.Exists(Path.Combine(benchProject.FullName, "WorkQueues.Benchmark.csproj")))
-        {
-            benchProject = benchProject.Parent;
-        }
-
-        if (benchProject?.Parent?.Parent is not { } repository)
-        {
-            throw new InvalidOperationException("Run the bench from its project (dotnet run --project bench/WorkQueues.Benchmark).");
-        }
-
-        var output = Path.GetRelativePath(benchProject.FullName, AppContext.BaseDirectory);
-        var binary = Path.Combine(repository.FullName, project, output, project + ".dll");
-        return File.Exists(binary) ? binary : throw new FileNotFoundException($"{binary} is not built.", binary);
-    }
 
     /// <summary>Throws with the service's last output if it exited.</summary>
     public void EnsureRunning()
@@ -120,6 +136,12 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <summary>Stops the service as a platform would (SIGTERM), after noting its peak memory.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         if (!_process.HasExited)
         {
             _ = PeakRssBytes;

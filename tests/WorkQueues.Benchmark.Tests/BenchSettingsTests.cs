@@ -3,13 +3,15 @@ namespace WorkQueues.Benchmark.Tests;
 public class BenchSettingsTests
 {
     [Fact]
-    public void Without_arguments_every_part_runs_three_rounds_on_a_broker_of_its_own()
+    public void Without_arguments_every_part_runs_five_rounds_of_the_published_services()
     {
         var settings = BenchSettings.Parse([]) with { BrokerUri = null };
 
         Assert.False(settings.Smoke);
-        Assert.Equal(3, settings.Rounds);
-        Assert.All(new[] { "ingest", "drain", "fair" }, part => Assert.True(settings.Runs(part)));
+        Assert.Equal(5, settings.Rounds);
+        Assert.Equal(ServiceForm.Published, settings.Form);
+        Assert.Empty(settings.ServiceEnvironment);
+        Assert.All(new[] { "ingest", "drain", "fair", "coldstart" }, part => Assert.True(settings.Runs(part)));
     }
 
     [Fact]
@@ -20,6 +22,20 @@ public class BenchSettingsTests
         Assert.True(settings.Smoke);
         Assert.Equal(1, settings.Rounds);
         Assert.True(settings.DrainCount <= 5_000);
+        Assert.Equal(ServiceForm.Build, settings.Form);
+        Assert.All(new[] { "ingest", "drain", "fair" }, part => Assert.True(settings.Runs(part)));
+        Assert.False(settings.Runs("coldstart"));
+        Assert.True(BenchSettings.Parse(["--smoke", "--only", "coldstart"]).Runs("coldstart"));
+    }
+
+    [Fact]
+    public void The_form_and_service_settings_are_read()
+    {
+        var settings = BenchSettings.Parse(["--smoke", "--form", "published", "--env", "Worker__DoneLog=Summary", "--env", "A=b=c"]);
+
+        Assert.Equal(ServiceForm.Published, settings.Form);
+        Assert.Equal(new Dictionary<string, string> { ["Worker__DoneLog"] = "Summary", ["A"] = "b=c" }, settings.ServiceEnvironment);
+        Assert.Equal(ServiceForm.Build, BenchSettings.Parse(["--form", "BUILD"]).Form);
     }
 
     [Fact]
@@ -38,6 +54,10 @@ public class BenchSettingsTests
     [InlineData("--only", "everything")]
     [InlineData("--fast")]
     [InlineData("--broker")]
+    [InlineData("--form", "aot")]
+    [InlineData("--form", "1")]
+    [InlineData("--env", "=value")]
+    [InlineData("--env", "novalue")]
     public void Bad_arguments_are_refused_with_the_usage(params string[] args)
     {
         var error = Assert.Throws<UsageException>(() => BenchSettings.Parse(args));

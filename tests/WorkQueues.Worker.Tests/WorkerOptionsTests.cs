@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using WorkQueues.Worker.Consuming;
 
 namespace WorkQueues.Worker.Tests;
 
@@ -22,16 +23,18 @@ public class WorkerOptionsTests
 
         Assert.Equal(1, options.Concurrency);
         Assert.Equal(TimeSpan.FromSeconds(1), options.DotDuration);
+        Assert.Equal(DoneLog.EveryTask, options.DoneLog);
     }
 
     [Fact]
     public void Settings_are_bound_from_configuration()
     {
-        var options = Build(new() { ["Worker:Concurrency"] = "16", ["Worker:DotDuration"] = "00:00:00.010" })
+        var options = Build(new() { ["Worker:Concurrency"] = "16", ["Worker:DotDuration"] = "00:00:00.010", ["Worker:DoneLog"] = "Summary" })
             .GetRequiredService<IOptions<WorkerOptions>>().Value;
 
         Assert.Equal(16, options.Concurrency);
         Assert.Equal(TimeSpan.FromMilliseconds(10), options.DotDuration);
+        Assert.Equal(DoneLog.Summary, options.DoneLog);
     }
 
     [Theory]

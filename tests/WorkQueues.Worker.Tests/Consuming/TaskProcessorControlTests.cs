@@ -34,6 +34,7 @@ public class TaskProcessorControlTests
         _cancelled,
         _events,
         new WorkerMetrics(new QueueDepthSampler(connection: null!, NullLogger<QueueDepthSampler>.Instance)),
+        new DoneSummary(Options.Create(new WorkerOptions()), TimeProvider.System, NullLogger<DoneSummary>.Instance),
         TimeProvider.System,
         Options.Create(new WorkerOptions { MaxAttempts = 3, TaskTimeout = defaultTimeout }),
         Options.Create(new TaskOptions()),

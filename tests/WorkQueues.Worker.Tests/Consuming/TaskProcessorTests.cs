@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
 using RabbitMQ.Client;
 using WorkQueues.Tasks;
@@ -29,16 +31,20 @@ public class TaskProcessorTests
         new BasicProperties { MessageId = id, Headers = attempt is { } a ? new Dictionary<string, object?> { [TaskQueueTopology.AttemptHeader] = a } : null },
         body);
 
-    private TaskProcessor Processor(Func<TaskContext, CancellationToken, Task> work, WorkerOptions? options = null) => new(
+    private TaskProcessor Processor(Func<TaskContext, CancellationToken, Task> work, WorkerOptions? options = null) =>
+        Processor(work, new DoneSummary(Options.Create(options ?? new WorkerOptions()), TimeProvider.System, NullLogger<DoneSummary>.Instance), options, NullLogger<TaskProcessor>.Instance);
+
+    private TaskProcessor Processor(Func<TaskContext, CancellationToken, Task> work, DoneSummary doneSummary, WorkerOptions? options, ILogger<TaskProcessor> logger) => new(
         new ServiceCollection().AddScoped<ITaskHandler>(_ => new DelegateTaskHandler(work)).BuildServiceProvider().GetRequiredService<IServiceScopeFactory>(),
         _router,
         _cancelled,
         _events,
         new WorkerMetrics(new QueueDepthSampler(connection: null!, NullLogger<QueueDepthSampler>.Instance)),
+        doneSummary,
         TimeProvider.System,
         Options.Create(options ?? new WorkerOptions { MaxAttempts = 5 }),
         Options.Create(new TaskOptions()),
-        NullLogger<TaskProcessor>.Instance);
+        logger);
 
     private IEnumerable<string> States => _events.Events.Select(e => e.State);
 
@@ -62,6 +68,22 @@ public class TaskProcessorTests
         Assert.Equal([TaskEvent.States.Running, TaskEvent.States.Running, TaskEvent.States.Completed], States);
         Assert.Equal([0.0, 1.0, 2.0], _events.Events.Select(e => e.ProgressSeconds));
         Assert.All(_events.Events, e => Assert.Equal(("task-1", 3, 2), (e.Id, e.Attempt, e.Dots)));
+    }
+
+    [Theory]
+    [InlineData(DoneLog.EveryTask, 1, 0)]
+    [InlineData(DoneLog.Summary, 0, 1)]
+    public async Task A_task_done_logs_its_own_Done_line_or_is_counted_into_the_summary(DoneLog mode, int doneLines, long counted)
+    {
+        var options = new WorkerOptions { DoneLog = mode };
+        var summary = new DoneSummary(Options.Create(options), TimeProvider.System, NullLogger<DoneSummary>.Instance);
+        var logger = new FakeLogger<TaskProcessor>();
+        var processor = Processor((_, _) => Task.CompletedTask, summary, options, logger);
+
+        await processor.ProcessAsync(Delivery("Work."), _settler, CancellationToken.None);
+
+        Assert.Equal(doneLines, logger.Collector.GetSnapshot().Count(r => r.Message == " [x] Done Work."));
+        Assert.Equal(counted, summary.Flush());
     }
 
     [Fact]

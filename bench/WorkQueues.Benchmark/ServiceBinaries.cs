@@ -1,0 +1,132 @@
+using System.Diagnostics;
+
+namespace WorkQueues.Benchmark;
+
+/// <summary>
+/// Where the services' binaries of one form are and how to start them: the Release build next to the bench's own
+/// (run by <c>dotnet</c>), or the output of <c>dotnet publish</c>, which the bench makes itself before it measures.
+/// </summary>
+public sealed class ServiceBinaries
+{
+    private readonly Func<string, (string File, string[] Arguments)> _command;
+
+    private ServiceBinaries(
+        ServiceForm form,
+        Func<string, (string File, string[] Arguments)> command,
+        IReadOnlyDictionary<string, long> sizes,
+        IReadOnlyDictionary<string, string> environment)
+    {
+        Form = form;
+        _command = command;
+        PublishedBytes = sizes;
+        ImageEnvironment = environment;
+    }
+
+    /// <summary>
+    /// The environment the services' container image sets (<c>ContainerEnvironmentVariable</c> items, read from the
+    /// projects): the published form runs with it, as the image would; the build form without, as the AppHost runs it.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> ImageEnvironment { get; }
+
+    public ServiceForm Form { get; }
+
+    /// <summary>The size of each project's publish folder: what its container image adds to the base image.</summary>
+    public IReadOnlyDictionary<string, long> PublishedBytes { get; }
+
+    /// <summary>The command that starts <paramref name="project"/>, and the folder it starts in (its content root).</summary>
+    public (string File, string[] Arguments, string Folder) Command(string project)
+    {
+        var (file, arguments) = _command(project);
+        return (file, arguments, Path.GetDirectoryName(file == "dotnet" ? arguments[0] : file)!);
+    }
+
+    public static async Task<ServiceBinaries> PrepareAsync(ServiceForm form, IEnumerable<string> projects, TextWriter progress)
+    {
+        var repository = Repository();
+        if (form == ServiceForm.Build)
+        {
+            return new ServiceBinaries(form, project => ("dotnet", [Built(repository, project)]), new Dictionary<string, long>(), new Dictionary<string, string>());
+        }
+
+        var sizes = new Dictionary<string, long>();
+        foreach (var project in projects)
+        {
+            var output = Path.Combine(AppContext.BaseDirectory, "published", project);
+            progress.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] dotnet publish {project} -c Release (Native AOT: a few minutes the first time)");
+            await PublishAsync(Path.Combine(repository, project), output);
+            sizes[project] = Directory.EnumerateFiles(output, "*", SearchOption.AllDirectories)
+                .Where(file => !IsDebugSymbols(file))
+                .Sum(file => new FileInfo(file).Length);
+        }
+
+        var environment = ParseContainerEnvironment(await RunAsync(
+            ["msbuild", Path.Combine(repository, WorkerProjectForImage), "-getItem:ContainerEnvironmentVariable", "-nologo"]));
+        return new ServiceBinaries(form, project => (Path.Combine(AppContext.BaseDirectory, "published", project, project), []), sizes, environment);
+    }
+
+    // Both services import the same Service.props, which declares the image's environment.
+    private const string WorkerProjectForImage = "WorkQueues.Worker";
+
+    /// <summary>The variables of <c>dotnet msbuild -getItem:ContainerEnvironmentVariable</c>'s JSON answer.</summary>
+    public static IReadOnlyDictionary<string, string> ParseContainerEnvironment(string json)
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(json);
+        var environment = new Dictionary<string, string>();
+        if (document.RootElement.TryGetProperty("Items", out var items) && items.TryGetProperty("ContainerEnvironmentVariable", out var variables))
+        {
+            foreach (var variable in variables.EnumerateArray())
+            {
+                environment[variable.GetProperty("Identity").GetString()!] = variable.GetProperty("Value").GetString() ?? "";
+            }
+        }
+
+        return environment;
+    }
+
+    /// <summary>Symbols a container image leaves out (.dbg of Native AOT, .pdb), not part of what runs.</summary>
+    public static bool IsDebugSymbols(string file) =>
+        Path.GetExtension(file) is ".dbg" or ".pdb";
+
+    private static Task PublishAsync(string project, string output) =>
+        RunAsync(["publish", project, "-c", "Release", "-o", output, "-nologo", "-v", "quiet"]);
+
+    private static async Task<string> RunAsync(string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet", arguments)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var publish = Process.Start(start) ?? throw new InvalidOperationException("Could not start dotnet.");
+        var standardOutput = publish.StandardOutput.ReadToEndAsync();
+        var standardError = publish.StandardError.ReadToEndAsync();
+        await publish.WaitForExitAsync();
+        if (publish.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"dotnet {string.Join(' ', arguments)} failed:\n{await standardOutput}{await standardError}");
+        }
+
+        return await standardOutput;
+    }
+
+    /// <summary>The service's entry assembly in the same configuration and framework folders as the bench's own.</summary>
+    private static string Built(string repository, string project)
+    {
+        var output = Path.GetRelativePath(Path.Combine(repository, "bench", "WorkQueues.Benchmark"), AppContext.BaseDirectory);
+        var binary = Path.Combine(repository, project, output, project + ".dll");
+        return File.Exists(binary) ? binary : throw new FileNotFoundException($"{binary} is not built.", binary);
+    }
+
+    /// <summary>The repository the bench was built in (two folders above its project).</summary>
+    public static string Repository()
+    {
+        var benchProject = new DirectoryInfo(AppContext.BaseDirectory);
+        while (benchProject is not null && !File.Exists(Path.Combine(benchProject.FullName, "WorkQueues.Benchmark.csproj")))
+        {
+            benchProject = benchProject.Parent;
+        }
+
+        return benchProject?.Parent?.Parent?.FullName
+            ?? throw new InvalidOperationException("Run the bench from its project (dotnet run --project bench/WorkQueues.Benchmark).");
+    }
+}

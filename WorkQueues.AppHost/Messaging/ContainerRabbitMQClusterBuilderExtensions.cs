@@ -1,6 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-
 namespace WorkQueues.AppHost.Messaging;
 
 public static class ContainerRabbitMQClusterBuilderExtensions
@@ -24,20 +21,14 @@ public static class ContainerRabbitMQClusterBuilderExtensions
         var hosts = Enumerable.Range(1, settings.Nodes).Select(index => $"{name}-{index}").ToList();
         var peerDiscovery = RabbitMQPeerDiscovery.ErlangArguments(hosts.Select(RabbitMQPeerDiscovery.NodeName));
 
-        var cluster = new RabbitMQClusterResource(name, userName.Resource, password.Resource);
-        var clusterBuilder = builder.AddResource(cluster)
-            .WithInitialState(new CustomResourceSnapshot
-            {
-                ResourceType = "RabbitMQ cluster",
-                State = KnownResourceStates.NotStarted,
-                Properties = [new("nodes", settings.Nodes)],
-            })
-            // Deployed, the cluster is what the services reference: its connection string names the first node.
-            .WithManifestPublishingCallback(context =>
-            {
-                context.Writer.WriteString("type", "value.v0");
-                context.Writer.WriteString("connectionString", cluster.ConnectionStringExpression.ValueExpression);
-            });
+        var clusterBuilder = builder.AddRabbitMQClusterResource(name, userName, password, hosts.Select(RabbitMQPeerDiscovery.NodeName).ToList());
+        var cluster = clusterBuilder.Resource;
+        // Deployed, the cluster is what the services reference: its connection string names the first node.
+        clusterBuilder.WithManifestPublishingCallback(context =>
+        {
+            context.Writer.WriteString("type", "value.v0");
+            context.Writer.WriteString("connectionString", cluster.ConnectionStringExpression.ValueExpression);
+        });
 
         IResourceBuilder<RabbitMQServerResource>? first = null;
         foreach (var (host, index) in hosts.Select((host, i) => (host, i)))
@@ -63,32 +54,6 @@ public static class ContainerRabbitMQClusterBuilderExtensions
             clusterBuilder.WaitFor(node);
         }
 
-        clusterBuilder.OnInitializeResource(async (resource, initialize, cancellationToken) =>
-        {
-            await initialize.Notifications.PublishUpdateAsync(resource, s => s with { State = KnownResourceStates.Waiting });
-            await initialize.Notifications.WaitForDependenciesAsync(resource, cancellationToken);
-            var management = new Uri(resource.Nodes[0].ManagementEndpoint.Url);
-            var user = (await userName.Resource.GetValueAsync(cancellationToken))!;
-            var secret = (await password.Resource.GetValueAsync(cancellationToken))!;
-            try
-            {
-                await ClusterMembership.WaitForAllNodesAsync(
-                    management, user, secret, hosts.Select(RabbitMQPeerDiscovery.NodeName).ToList(), TimeSpan.FromSeconds(60), cancellationToken);
-            }
-            catch (BrokerUnavailableException ex)
-            {
-                initialize.Logger.LogError("{Problem}", ex.Message);
-                await initialize.Notifications.PublishUpdateAsync(resource, s => s with { State = KnownResourceStates.FailedToStart });
-                return;
-            }
-
-            await ClusterVirtualHost.EnsureQuorumDefaultAsync(management, user, secret, initialize.Logger, cancellationToken);
-            await initialize.Notifications.PublishUpdateAsync(resource, s => s with { State = KnownResourceStates.Running, StartTimeStamp = DateTime.UtcNow });
-            initialize.Logger.LogInformation("Cluster of {Count} containers: {Nodes}.", resource.Nodes.Count, string.Join(", ", hosts.Select(RabbitMQPeerDiscovery.NodeName)));
-        });
-
-        var healthCheckKey = $"{name}_cluster";
-        builder.Services.AddHealthChecks().AddCheck(healthCheckKey, new ClusterHealthCheck(cluster));
-        return clusterBuilder.WithHealthCheck(healthCheckKey);
+        return clusterBuilder;
     }
 }

@@ -1,7 +1,4 @@
 using System.Security.Cryptography;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Logging;
 
 namespace WorkQueues.AppHost.Messaging;
 
@@ -35,14 +32,8 @@ public static class LocalRabbitMQClusterBuilderExtensions
             "cluster_partition_handling = pause_minority",
         ];
 
-        var cluster = new RabbitMQClusterResource(name, userName.Resource, password.Resource);
-        var clusterBuilder = builder.AddResource(cluster)
-            .WithInitialState(new CustomResourceSnapshot
-            {
-                ResourceType = "RabbitMQ cluster",
-                State = KnownResourceStates.NotStarted,
-                Properties = [new("nodes", settings.Nodes)],
-            });
+        var clusterBuilder = builder.AddRabbitMQClusterResource(name, userName, password, folders.Select(f => f.NodeName).ToList());
+        var cluster = clusterBuilder.Resource;
 
         // On the first start the other nodes wait for the first: nodes booting side by side on a busy machine can each
         // miss the others and form clusters of their own. Once they have data they start together, since a restarted
@@ -65,38 +56,6 @@ public static class LocalRabbitMQClusterBuilderExtensions
             clusterBuilder.WaitFor(node);
         }
 
-        clusterBuilder.OnInitializeResource(async (resource, initialize, cancellationToken) =>
-        {
-            await initialize.Notifications.PublishUpdateAsync(resource, s => s with { State = KnownResourceStates.Waiting });
-            await initialize.Notifications.WaitForDependenciesAsync(resource, cancellationToken);
-            var management = new Uri(resource.Nodes[0].ManagementEndpoint.Url);
-            var user = (await userName.Resource.GetValueAsync(cancellationToken))!;
-            var secret = (await password.Resource.GetValueAsync(cancellationToken))!;
-            try
-            {
-                await ClusterMembership.WaitForAllNodesAsync(
-                    management, user, secret, folders.Select(f => f.NodeName).ToList(), TimeSpan.FromSeconds(60), cancellationToken);
-            }
-            catch (BrokerUnavailableException ex)
-            {
-                initialize.Logger.LogError("{Problem}", ex.Message);
-                await initialize.Notifications.PublishUpdateAsync(resource, s => s with { State = KnownResourceStates.FailedToStart });
-                return;
-            }
-
-            await ClusterVirtualHost.EnsureQuorumDefaultAsync(management, user, secret, initialize.Logger, cancellationToken);
-            await initialize.Notifications.PublishUpdateAsync(resource, s => s with
-            {
-                State = KnownResourceStates.Running,
-                StartTimeStamp = DateTime.UtcNow,
-            });
-            initialize.Logger.LogInformation(
-                "Cluster of {Count} nodes: {Nodes}. ./rabbitmqctl list_queues name type leader members (from the repository) shows where each queue lives.",
-                resource.Nodes.Count, string.Join(", ", folders.Select(f => f.NodeName)));
-        });
-
-        var healthCheckKey = $"{name}_cluster";
-        builder.Services.AddHealthChecks().AddCheck(healthCheckKey, new ClusterHealthCheck(cluster));
-        return clusterBuilder.WithHealthCheck(healthCheckKey);
+        return clusterBuilder;
     }
 }

@@ -21,8 +21,11 @@ public class WorkerMetricsTests
                 }
             },
         };
-        listener.SetMeasurementEventCallback<long>((i, v, tags, _) => seen.Add((i.Name, v, Tags(tags))));
-        listener.SetMeasurementEventCallback<double>((i, v, tags, _) => seen.Add((i.Name, v, Tags(tags))));
+        // The meter is static and other tests' processors record on it meanwhile; instruments record on the caller's
+        // thread, so this test's measurements are the ones made on its own.
+        var thread = Environment.CurrentManagedThreadId;
+        listener.SetMeasurementEventCallback<long>((i, v, tags, _) => { if (Environment.CurrentManagedThreadId == thread) seen.Add((i.Name, v, Tags(tags))); });
+        listener.SetMeasurementEventCallback<double>((i, v, tags, _) => { if (Environment.CurrentManagedThreadId == thread) seen.Add((i.Name, v, Tags(tags))); });
         listener.Start();
 
         var metrics = new WorkerMetrics(new QueueDepthSampler(connection: null!, NullLogger<QueueDepthSampler>.Instance));

@@ -24,8 +24,12 @@ command -v podman >/dev/null 2>&1 || missing+=(podman)
 command -v runc >/dev/null 2>&1 || missing+=(runc)
 command -v mmdebstrap >/dev/null 2>&1 || missing+=(mmdebstrap)
 if [ ${#missing[@]} -gt 0 ]; then
+    echo "Installing ${missing[*]} with apt-get." >&2
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
     # Not podman-docker: 'docker' must keep meaning Docker, so the AppHost's default runtime choice stays honest.
-    "$here/../../scripts/apt-install.sh" "${missing[@]}"
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 if podman image exists "$image"; then

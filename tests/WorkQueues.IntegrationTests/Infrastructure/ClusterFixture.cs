@@ -130,7 +130,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     }
 
     public Task WaitForConsumersAsync(int count) =>
-        Eventually.HoldsAsync(async () => (await QueueAsync("task_queue")).Consumers == count, TimeSpan.FromSeconds(90), $"{count} consumers on task_queue");
+        Eventually.ReturnsAsync(async () => (await QueueAsync("task_queue")).Consumers, consumers => consumers == count, TimeSpan.FromSeconds(90), $"{count} consumers on task_queue");
 
     /// <summary>The HTTP base address of each Worker replica of this AppHost, read from the processes' environment.</summary>
     public IReadOnlyList<Uri> WorkerUrls() =>

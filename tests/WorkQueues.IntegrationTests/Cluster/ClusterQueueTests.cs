@@ -61,7 +61,7 @@ public sealed class ClusterQueueTests(ClusterFixture fixture)
     [Fact]
     public async Task A_worker_consumes_again_after_task_queue_is_deleted_and_says_unhealthy_meanwhile()
     {
-        await fixture.WaitForConsumersAsync(2);
+        await fixture.WaitForWorkersConsumingAsync();
         var workers = fixture.WorkerUrls();
         Assert.Equal(2, workers.Count);
         using var stop = new CancellationTokenSource();

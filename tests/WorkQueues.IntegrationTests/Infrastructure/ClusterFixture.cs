@@ -129,6 +129,14 @@ public sealed class ClusterFixture : IAsyncLifetime
         throw new HttpRequestException("No node answered.");
     }
 
+    /// <summary>
+    /// Both Workers consume. At least two, not exactly: after a node was killed, RabbitMQ 3.10 may count a consumer whose
+    /// channel lived on that node for minutes after the node is back (a quorum queue's suspected-down consumer); a
+    /// deleted and redeclared queue starts from the live ones.
+    /// </summary>
+    public Task WaitForWorkersConsumingAsync() =>
+        Eventually.ReturnsAsync(async () => (await QueueAsync("task_queue")).Consumers, consumers => consumers >= 2, TimeSpan.FromSeconds(90), "2 or more consumers on task_queue");
+
     public Task WaitForConsumersAsync(int count) =>
         Eventually.ReturnsAsync(async () => (await QueueAsync("task_queue")).Consumers, consumers => consumers == count, TimeSpan.FromSeconds(90), $"{count} consumers on task_queue");
 

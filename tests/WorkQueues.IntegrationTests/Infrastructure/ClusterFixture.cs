@@ -131,7 +131,7 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     /// <summary>
     /// Both Workers consume. At least two, not exactly: after a node was killed, RabbitMQ 3.10 may count a consumer whose
-    /// channel lived on that node for minutes after the node is back (a quorum queue's suspected-down consumer); a
+    /// channel lived on that node for over 90 s after the node is back (a quorum queue's suspected-down consumer); a
     /// deleted and redeclared queue starts from the live ones.
     /// </summary>
     public Task WaitForWorkersConsumingAsync() =>

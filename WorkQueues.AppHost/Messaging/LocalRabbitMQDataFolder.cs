@@ -13,11 +13,7 @@ public sealed class LocalRabbitMQDataFolder
 {
     private const string CreatedMarkerName = ".created-by-workqueues";
 
-    private LocalRabbitMQDataFolder(string path, string nodeName)
-    {
-        Path = path;
-        NodeName = nodeName;
-    }
+    private LocalRabbitMQDataFolder(string path, string nodeName) => (Path, NodeName) = (path, nodeName);
 
     public string Path { get; }
 

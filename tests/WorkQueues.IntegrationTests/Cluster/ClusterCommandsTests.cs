@@ -14,7 +14,6 @@ public sealed class ClusterCommandsTests(ClusterFixture fixture)
     {
         var commands = fixture.App.App.ResourceCommands;
         var messaging = fixture.App.Resource("messaging");
-        await fixture.WaitForWorkersConsumingAsync();
 
         Process.GetProcessById(fixture.NodePid(1)).Kill();
         await Eventually.HoldsAsync(
@@ -46,7 +45,6 @@ public sealed class ClusterCommandsTests(ClusterFixture fixture)
                 async () => (await fixture.QueueAsync("task_queue", 2, 3)).Online.Count == ClusterFixture.Nodes,
                 TimeSpan.FromSeconds(60),
                 "task_queue back to 3 members online");
-            await fixture.WaitForWorkersConsumingAsync();
         }
     }
 

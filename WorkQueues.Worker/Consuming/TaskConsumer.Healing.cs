@@ -1,9 +1,14 @@
 using System.Threading.Channels;
+using RabbitMQ.Client;
 using WorkQueues.Tasks;
 
 namespace WorkQueues.Worker.Consuming;
 
-/// <summary>How the consumer comes back: a loss is signalled, and one loop consumes again with backoff.</summary>
+/// <summary>
+/// How the consumer comes back. A lost connection is the client's to recover, with its channel and consumer; the heal
+/// acts only on what the client does not recover (a server's basic.cancel, a channel the server closed, a recovery
+/// that left no consumer), and always ends with exactly one consumer on this Worker.
+/// </summary>
 public sealed partial class TaskConsumer
 {
     private static readonly TimeSpan FirstPause = TimeSpan.FromSeconds(1);
@@ -11,6 +16,26 @@ public sealed partial class TaskConsumer
 
     private readonly Channel<bool> _lost = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private Task _healing = Task.CompletedTask;
+    private volatile bool _clientRecovering;
+
+    /// <summary>
+    /// Follows the client's recovery. Consuming again while it re-registers the recorded consumer would leave two
+    /// consumers on one Worker, and both would come back after every later recovery.
+    /// </summary>
+    private void FollowConnectionRecovery()
+    {
+        connection.ConnectionShutdownAsync += (_, _) =>
+        {
+            _clientRecovering = true;
+            return LostAsync();
+        };
+        connection.RecoverySucceededAsync += (_, _) =>
+        {
+            _clientRecovering = false;
+            // The client reports success even when it skipped a consumer it could not recover: check.
+            return LostAsync();
+        };
+    }
 
     private Task LostAsync()
     {
@@ -22,10 +47,7 @@ public sealed partial class TaskConsumer
         return Task.CompletedTask;
     }
 
-    /// <summary>
-    /// Consumes again after a loss, pausing first (1 s, doubling to 15 s) so the client's own recovery of a lost
-    /// connection goes first and nothing retries in a hot loop.
-    /// </summary>
+    /// <summary>Consumes again after a loss, pausing first (1 s, doubling to 15 s) so nothing retries in a hot loop.</summary>
     private async Task HealAsync(CancellationToken stopping)
     {
         try
@@ -33,18 +55,20 @@ public sealed partial class TaskConsumer
             while (await _lost.Reader.WaitToReadAsync(stopping))
             {
                 _lost.Reader.TryRead(out _);
-                for (var pause = FirstPause; !IsConsuming; pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, LongestPause.Ticks)))
+                for (var pause = FirstPause; ; pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, LongestPause.Ticks)))
                 {
                     await Task.Delay(pause, stopping);
-                    if (IsConsuming)
+                    if (IsConsuming || _clientRecovering)
                     {
+                        // Consuming, or the client is recovering the connection: its RecoverySucceeded signals again.
                         break;
                     }
 
                     try
                     {
-                        await SubscribeAsync(stopping);
+                        await ConsumeAgainAsync(stopping);
                         LogResumed(TaskQueueTopology.QueueName);
+                        break;
                     }
                     catch (Exception ex) when (ex is not OperationCanceledException)
                     {
@@ -57,6 +81,34 @@ public sealed partial class TaskConsumer
         {
             // Shutting down: nothing more to heal.
         }
+    }
+
+    /// <summary>
+    /// Drops the lost consumer from the client's recovery records, then consumes again. On a channel still open (the
+    /// server cancelled the consumer) a basic.cancel does it, and the tasks in hand still ack on that channel; a
+    /// channel the server closed is closed here too, which forgets its consumer, and a new one is opened.
+    /// </summary>
+    private async Task ConsumeAgainAsync(CancellationToken cancellationToken)
+    {
+        if (!connection.IsOpen)
+        {
+            throw new InvalidOperationException("The connection is down; the client is recovering it.");
+        }
+
+        if (_channel is { IsOpen: true } && _consumerTag is not null)
+        {
+            // RabbitMQ answers cancel-ok for a tag it no longer knows.
+            await _channel.BasicCancelAsync(_consumerTag, noWait: false, cancellationToken);
+        }
+        else if (_channel is not null)
+        {
+            await _channel.AbortAsync(cancellationToken);
+            await _channel.DisposeAsync();
+            _channel = null;
+        }
+
+        _consumerTag = null;
+        await SubscribeAsync(cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Not consuming task_queue ({Reason}); trying again in {Pause}")]

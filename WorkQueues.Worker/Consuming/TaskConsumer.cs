@@ -37,24 +37,15 @@ public sealed partial class TaskConsumer(
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        FollowConnectionRecovery();
         await SubscribeAsync(cancellationToken);
         _healing = HealAsync(_stopping.Token);
     }
 
     private async Task SubscribeAsync(CancellationToken cancellationToken)
     {
-        if (_channel is not { IsOpen: true })
+        if (_channel is null)
         {
-            if (!connection.IsOpen)
-            {
-                throw new InvalidOperationException("The connection is down; the client is recovering it.");
-            }
-
-            if (_channel is not null)
-            {
-                await _channel.DisposeAsync();
-            }
-
             _channel = await connection.CreateChannelAsync(
                 // One dispatcher: concurrency comes from not awaiting the work in the handler (see OnReceivedAsync).
                 new CreateChannelOptions(publisherConfirmationsEnabled: false, publisherConfirmationTrackingEnabled: false, consumerDispatchConcurrency: 1),

@@ -61,7 +61,7 @@ public sealed class ClusterQueueTests(ClusterFixture fixture)
     [Fact]
     public async Task A_worker_consumes_again_after_task_queue_is_deleted_and_says_unhealthy_meanwhile()
     {
-        await fixture.WaitForWorkersConsumingAsync();
+        await fixture.WaitForConsumersAsync(2);
         var workers = fixture.WorkerUrls();
         Assert.Equal(2, workers.Count);
         using var stop = new CancellationTokenSource();
@@ -75,7 +75,7 @@ public sealed class ClusterQueueTests(ClusterFixture fixture)
         }
 
         // The broker cancels both consumers; each Worker declares task_queue again and consumes within seconds.
-        await Eventually.HoldsAsync(async () => (await fixture.QueueAsync("task_queue")).Consumers == 2, TimeSpan.FromSeconds(15), "both workers consuming again");
+        await fixture.WaitForConsumersAsync(2, TimeSpan.FromSeconds(15));
         foreach (var worker in workers)
         {
             using var http = new HttpClient { BaseAddress = worker };
@@ -90,6 +90,50 @@ public sealed class ClusterQueueTests(ClusterFixture fixture)
         var task = $"after redeclare {Guid.NewGuid():N}.";
         await fixture.App.PostTaskAsync(task);
         await fixture.App.WaitForDoneAsync([task], TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
+    public async Task Each_worker_holds_one_consumer_after_a_server_cancel_and_then_a_lost_connection()
+    {
+        await fixture.WaitForConsumersAsync(2);
+        const string Tester = "cluster-queue-tests";
+        await using var connection = await new ConnectionFactory { Uri = fixture.App.BrokerUri, ClientProvidedName = Tester }.CreateConnectionAsync();
+
+        // A server cancel: each Worker consumes again. The client keeps its record of the cancelled consumer.
+        await using (var channel = await connection.CreateChannelAsync())
+        {
+            await channel.QueueDeleteAsync("task_queue");
+        }
+
+        await fixture.WaitForConsumersAsync(2, TimeSpan.FromSeconds(15));
+
+        // Then a lost connection: the client recovers every consumer it recorded, so a stale record would come back too.
+        using var management = fixture.Management(1);
+        foreach (var name in await management.GetConnectionsAsync(except: Tester))
+        {
+            await management.CloseConnectionAsync(name);
+        }
+
+        var workers = fixture.WorkerUrls();
+        Assert.Equal(2, workers.Count);
+        await Eventually.HoldsAsync(async () => (await Task.WhenAll(workers.Select(IsHealthyAsync))).All(healthy => healthy), TimeSpan.FromSeconds(30), "both workers consuming again");
+        for (var watch = Stopwatch.StartNew(); watch.Elapsed < TimeSpan.FromSeconds(3); await Task.Delay(250))
+        {
+            Assert.Equal(2u, await fixture.ConsumerCountAsync());
+        }
+    }
+
+    private static async Task<bool> IsHealthyAsync(Uri worker)
+    {
+        using var http = new HttpClient { BaseAddress = worker, Timeout = TimeSpan.FromSeconds(2) };
+        try
+        {
+            return await http.GetStringAsync("/health") == "Healthy";
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            return false;
+        }
     }
 
     [Fact]

@@ -33,6 +33,27 @@ public sealed class BrokerManagementClient(Uri managementUrl, string userName, s
 
     public Task<HttpResponseMessage> GetAsync(string path) => _http.GetAsync(path);
 
+    /// <summary>The name of every client connection but those whose client named them <paramref name="except"/>.</summary>
+    public async Task<IReadOnlyList<string>> GetConnectionsAsync(string except)
+    {
+        using var document = JsonDocument.Parse(await _http.GetStringAsync("/api/connections"));
+        return document.RootElement.EnumerateArray()
+            .Where(connection => !(connection.TryGetProperty("user_provided_name", out var named) && named.GetString() == except))
+            .Select(connection => connection.GetProperty("name").GetString()!)
+            .ToList();
+    }
+
+    /// <summary>Closes a client's connection from the broker's side, as <c>rabbitmqctl close_connection</c> does.</summary>
+    public async Task CloseConnectionAsync(string connectionName)
+    {
+        using var response = await _http.DeleteAsync($"/api/connections/{Uri.EscapeDataString(connectionName)}");
+        if (response.StatusCode != System.Net.HttpStatusCode.NotFound)
+        {
+            // Not found: it closed on its own meanwhile.
+            response.EnsureSuccessStatusCode();
+        }
+    }
+
     private static long Long(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetInt64() : 0;
 

@@ -17,7 +17,7 @@ public static class Eventually
                     return value;
                 }
 
-                last = value;
+                last = value is System.Collections.IEnumerable items and not string ? $"[{string.Join(", ", items.Cast<object>())}]" : value;
             }
             catch (HttpRequestException ex)
             {

@@ -43,7 +43,7 @@ public sealed class BenchmarkRun(BenchSettings settings, BenchBroker broker, Otl
         // The Producer, as deployed: tracing on, exporting to an OTLP endpoint. It runs through the Worker runs too,
         // taking the task events as it would.
         await using var producer = StartService(ProducerProject, "producer", ServiceEnvironment(tracing: true));
-        using var client = new ProducerClient(producer.BaseAddress, _producerApiKey);
+        using var client = new ProducerClient(producer.BaseAddress, _environment.ApiKey);
         await client.WaitUntilAcceptingAsync(producer, Patience);
         _report.Add("Producer: start to first task accepted", producer.SinceStart.Elapsed.TotalSeconds, "s");
         await _probe.PurgeAsync();
@@ -278,31 +278,12 @@ public sealed class BenchmarkRun(BenchSettings settings, BenchBroker broker, Otl
         return StartService(WorkerProject, $"worker-{replica}", environment);
     }
 
-    // The Producer runs as deployed (Production), so it needs its keys; and the bench measures publishing, not the
-    // rate limit, which it lifts.
-    private readonly string _producerApiKey = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
-    private readonly string _producerAdminKey = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+    private readonly ServiceEnvironment _environment = new(settings, telemetry);
 
     private ServiceProcess StartService(string project, string name, IReadOnlyDictionary<string, string> environment) =>
         ServiceProcess.Start(_binaries, project, name, environment);
 
-    private IReadOnlyDictionary<string, string> ServiceEnvironment(bool tracing)
-    {
-        var environment = new Dictionary<string, string>(telemetry.ExporterEnvironment(tracing))
-        {
-            ["ConnectionStrings__messaging"] = broker.Uri.ToString(),
-            ["Producer__MaxPublishesInFlight"] = settings.ConfirmWindow.ToString(),
-            ["Producer__ApiKey"] = _producerApiKey,
-            ["Producer__AdminApiKey"] = _producerAdminKey,
-            ["Producer__RateLimit__PermitLimit"] = "10000000",
-        };
-        foreach (var (key, value) in settings.ServiceEnvironment)
-        {
-            environment[key] = value;
-        }
-
-        return environment;
-    }
+    private IReadOnlyDictionary<string, string> ServiceEnvironment(bool tracing) => _environment.For(broker.Uri, tracing);
 
     private async Task StopAsync(IReadOnlyList<ServiceProcess> workers)
     {

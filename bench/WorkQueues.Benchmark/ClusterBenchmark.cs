@@ -18,7 +18,7 @@ public sealed class ClusterBenchmark(BenchSettings settings, ServiceBinaries bin
 
     private const ushort Prefetch = 16;
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(5);
-    private readonly string _apiKey = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+    private readonly ServiceEnvironment _environment = new(settings, telemetry);
 
     public async Task RunAsync()
     {
@@ -40,16 +40,11 @@ public sealed class ClusterBenchmark(BenchSettings settings, ServiceBinaries bin
         // A plain declare: on a quorum-default vhost it makes task_queue a quorum queue, as for the tutorial's clients.
         var probe = await QueueProbe.OpenAsync(connection);
         var publisher = new WindowedPublisher(connection, settings.ConfirmWindow);
-        var environment = new Dictionary<string, string>(telemetry.ExporterEnvironment(tracing: true))
+        var environment = _environment.For(cluster.Uri, tracing: true, new Dictionary<string, string>
         {
-            ["ConnectionStrings__messaging"] = cluster.Uri.ToString(),
             ["Messaging__Endpoints"] = cluster.Endpoints,
             ["Tasks__QueueType"] = type.ToString(),
-            ["Producer__MaxPublishesInFlight"] = settings.ConfirmWindow.ToString(),
-            ["Producer__ApiKey"] = _apiKey,
-            ["Producer__AdminApiKey"] = _apiKey + "admin",
-            ["Producer__RateLimit__PermitLimit"] = "10000000",
-        };
+        });
 
         var publish = new List<Rate>();
         var ingest = new List<Rate>();
@@ -57,7 +52,7 @@ public sealed class ClusterBenchmark(BenchSettings settings, ServiceBinaries bin
         var drain = new List<Rate>();
         await using (var producer = ServiceProcess.Start(binaries, "WorkQueues.Producer", $"producer-{label}", environment))
         {
-            using var client = new ProducerClient(producer.BaseAddress, _apiKey);
+            using var client = new ProducerClient(producer.BaseAddress, _environment.ApiKey);
             await client.WaitUntilAcceptingAsync(producer, Patience);
             // One unmeasured load through the raw client and the Producer: the first broker would otherwise be timed
             // with both sides still compiling their code.

@@ -1,5 +1,8 @@
+using Polly;
+using Polly.Retry;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
+using RabbitMQ.Client.Exceptions;
 using WorkQueues.Tasks;
 
 namespace WorkQueues.Worker.Cancellation;
@@ -8,7 +11,9 @@ namespace WorkQueues.Worker.Cancellation;
 /// Follows the <c>task_cancellations</c> stream into <see cref="CancelledTasks"/>. At start it reads the stream from
 /// <see cref="TaskCancellation.Retention"/> ago, so a Worker that starts after a cancel was made knows it; and it is
 /// <see cref="CaughtUp"/> once it has read a marker of its own, published to the stream after it began to read: every
-/// cancel made before then has been read by that time. The consumer does not take deliveries until then.
+/// cancel made before then has been read by that time. The consumer does not take deliveries until then. On a cluster,
+/// a node refuses a stream consumer until its replica of the stream runs (just after the stream is declared, or after
+/// the node came back), so subscribing is retried with backoff, and again whenever the server closes the channel.
 /// </summary>
 public sealed partial class TaskCancellationListener(IConnection connection, CancelledTasks cancelled, TimeProvider time, ILogger<TaskCancellationListener> logger)
     : IHostedService, IAsyncDisposable
@@ -16,16 +21,53 @@ public sealed partial class TaskCancellationListener(IConnection connection, Can
     /// <summary>The <c>type</c> of the marker a starting Worker puts on the stream; not a cancel.</summary>
     public const string MarkerType = "workqueues.worker-started";
 
+    /// <summary>406 "does not have a replica on the local node": 0.25 s, doubling to 5 s, for about half a minute.</summary>
+    private static readonly ResiliencePipeline NoReplicaYet = new ResiliencePipelineBuilder()
+        .AddRetry(new RetryStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle<OperationInterruptedException>(ex => ex.ShutdownReason?.ReplyCode == Constants.PreconditionFailed),
+            MaxRetryAttempts = 10,
+            Delay = TimeSpan.FromMilliseconds(250),
+            BackoffType = DelayBackoffType.Exponential,
+            MaxDelay = TimeSpan.FromSeconds(5),
+        })
+        .Build();
+
     private readonly TaskCompletionSource _caughtUp = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly string _marker = Guid.NewGuid().ToString("N");
+    private readonly CancellationTokenSource _stopping = new();
     private IChannel? _channel;
+
+    // 1 while a subscription is being made, so a channel closed during it starts no second one.
+    private int _subscribing = 1;
 
     /// <summary>Completes once every cancel made before this Worker started has been read.</summary>
     public Task CaughtUp => _caughtUp.Task;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        await NoReplicaYet.ExecuteAsync(SubscribeAsync, cancellationToken);
+        Interlocked.Exchange(ref _subscribing, 0);
+
+        await using var publisher = await connection.CreateChannelAsync(
+            new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancellationToken);
+        await publisher.BasicPublishAsync(string.Empty, TaskCancellation.StreamName, mandatory: true,
+            new BasicProperties { Type = MarkerType, MessageId = _marker, Timestamp = new AmqpTimestamp(time.GetUtcNow().ToUnixTimeSeconds()) },
+            ReadOnlyMemory<byte>.Empty, cancellationToken);
+    }
+
+    /// <summary>Reads the stream from <see cref="TaskCancellation.Retention"/> ago on a new channel (cancels read twice are one).</summary>
+    private async ValueTask SubscribeAsync(CancellationToken cancellationToken)
+    {
+        if (_channel is not null)
+        {
+            // Closed by the server: abort it too, so the client forgets it and recovers nothing of it later.
+            await _channel.AbortAsync(cancellationToken);
+            await _channel.DisposeAsync();
+        }
+
         _channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
+        _channel.ChannelShutdownAsync += OnChannelShutdownAsync;
         await TaskCancellation.DeclareStreamAsync(_channel, cancellationToken);
         // A stream consumer needs a prefetch and manual acks.
         await _channel.BasicQosAsync(0, 1_000, global: false, cancellationToken);
@@ -34,12 +76,45 @@ public sealed partial class TaskCancellationListener(IConnection connection, Can
         var from = time.GetUtcNow() - TaskCancellation.Retention;
         await _channel.BasicConsumeAsync(TaskCancellation.StreamName, autoAck: false, consumerTag: string.Empty, noLocal: false, exclusive: false,
             new Dictionary<string, object?> { ["x-stream-offset"] = new AmqpTimestamp(from.ToUnixTimeSeconds()) }, consumer, cancellationToken);
+    }
 
-        await using var publisher = await connection.CreateChannelAsync(
-            new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancellationToken);
-        await publisher.BasicPublishAsync(string.Empty, TaskCancellation.StreamName, mandatory: true,
-            new BasicProperties { Type = MarkerType, MessageId = _marker, Timestamp = new AmqpTimestamp(time.GetUtcNow().ToUnixTimeSeconds()) },
-            ReadOnlyMemory<byte>.Empty, cancellationToken);
+    /// <summary>
+    /// The server closed the channel while the connection stays up (a stream replica went away): the client does not
+    /// recover that, so subscribe again. A lost connection is the client's own to recover, with the consumer.
+    /// </summary>
+    private Task OnChannelShutdownAsync(object? sender, ShutdownEventArgs args)
+    {
+        if (args.Initiator == ShutdownInitiator.Peer && connection.IsOpen && !_stopping.IsCancellationRequested
+            && Interlocked.CompareExchange(ref _subscribing, 1, 0) == 0)
+        {
+            _ = ResubscribeAsync(args.ReplyText);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private async Task ResubscribeAsync(string reason)
+    {
+        LogLost(reason);
+        while (!_stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), _stopping.Token);
+                await NoReplicaYet.ExecuteAsync(SubscribeAsync, _stopping.Token);
+                Interlocked.Exchange(ref _subscribing, 0);
+                LogResumed();
+                return;
+            }
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                LogNotResumed(ex.Message);
+            }
+        }
     }
 
     private async Task OnReceivedAsync(object sender, BasicDeliverEventArgs delivery)
@@ -56,14 +131,33 @@ public sealed partial class TaskCancellationListener(IConnection connection, Can
             cancelled.Add(cancel);
         }
 
-        await _channel!.BasicAckAsync(delivery.DeliveryTag, multiple: false);
+        await ((AsyncEventingBasicConsumer)sender).Channel.BasicAckAsync(delivery.DeliveryTag, multiple: false);
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) =>
-        _channel is { IsOpen: true } ? _channel.CloseAsync(cancellationToken) : Task.CompletedTask;
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        if (_channel is { IsOpen: true })
+        {
+            await _channel.CloseAsync(cancellationToken);
+        }
+    }
 
-    public ValueTask DisposeAsync() => _channel?.DisposeAsync() ?? ValueTask.CompletedTask;
+    public ValueTask DisposeAsync()
+    {
+        _stopping.Dispose();
+        return _channel?.DisposeAsync() ?? ValueTask.CompletedTask;
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Read the task_cancellations stream: {Count} cancels remembered")]
     private partial void LogCaughtUp(int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The server closed the task_cancellations channel ({Reason}); reading the stream again")]
+    private partial void LogLost(string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Reading the task_cancellations stream again")]
+    private partial void LogResumed();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read the task_cancellations stream again ({Reason}); trying again")]
+    private partial void LogNotResumed(string reason);
 }

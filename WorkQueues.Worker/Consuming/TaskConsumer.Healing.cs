@@ -70,8 +70,9 @@ public sealed partial class TaskConsumer
                         LogResumed(TaskQueueTopology.QueueName);
                         break;
                     }
-                    catch (Exception ex) when (ex is not OperationCanceledException)
+                    catch (Exception ex) when (!stopping.IsCancellationRequested)
                     {
+                        // A client call that timed out is an OperationCanceledException too: it must not end the heal.
                         LogNotConsuming(ex.Message, pause * 2 < LongestPause ? pause * 2 : LongestPause);
                     }
                 }

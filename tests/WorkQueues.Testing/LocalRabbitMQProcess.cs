@@ -38,11 +38,14 @@ public sealed class LocalRabbitMQProcess : IAsyncDisposable
     public int ManagementPort { get; }
 
     /// <summary>Starts the server and returns once it accepts an AMQP connection.</summary>
-    public static Task<LocalRabbitMQProcess> StartAsync(string userName, TimeSpan timeout, int? amqpPort = null)
+    /// <param name="settings">rabbitmq.conf lines after the AppHost's own (a later key wins).</param>
+    /// <param name="advancedConfig">advanced.config, for settings rabbitmq.conf has no key for.</param>
+    public static Task<LocalRabbitMQProcess> StartAsync(
+        string userName, TimeSpan timeout, int? amqpPort = null, IEnumerable<string>? settings = null, string? advancedConfig = null)
     {
         var port = amqpPort ?? FreePorts.Next();
         var dataRoot = Directory.CreateTempSubdirectory("workqueues-broker-").FullName;
-        return StartAsync(LocalRabbitMQDataFolder.Open(dataRoot, port), dataRoot, userName, Guid.NewGuid().ToString("N"), port, FreePorts.Next(), null, null, timeout);
+        return StartAsync(LocalRabbitMQDataFolder.Open(dataRoot, port), dataRoot, userName, Guid.NewGuid().ToString("N"), port, FreePorts.Next(), settings, null, timeout, advancedConfig);
     }
 
     /// <summary>
@@ -56,7 +59,7 @@ public sealed class LocalRabbitMQProcess : IAsyncDisposable
 
     private static async Task<LocalRabbitMQProcess> StartAsync(
         LocalRabbitMQDataFolder folder, string dataRoot, string userName, string password, int port, int epmdPort,
-        IEnumerable<string>? clusterSettings, string? cookie, TimeSpan timeout)
+        IEnumerable<string>? clusterSettings, string? cookie, TimeSpan timeout, string? advancedConfig = null)
     {
         var settings = new MessagingSettings();
         if (!File.Exists(settings.ServerPath))
@@ -66,6 +69,10 @@ public sealed class LocalRabbitMQProcess : IAsyncDisposable
 
         var managementPort = FreePorts.Next();
         await folder.WriteConfigurationAsync(userName, password, managementPort, MessagingSettings.Loopback, epmdPort, CancellationToken.None, clusterSettings);
+        if (advancedConfig is not null)
+        {
+            await File.WriteAllTextAsync(folder.AdvancedConfigFile, advancedConfig);
+        }
         if (cookie is not null)
         {
             await folder.WriteCookieAsync(cookie, CancellationToken.None);

@@ -44,14 +44,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             $"Messaging:EpmdPort={EpmdPort}", $"Messaging:DataRoot={DataRoot}",
             $"Producer:PublishTimeout={PublishTimeout}", "Worker:DotDuration=00:00:00.010",
         ]);
-        try
-        {
-            await WaitForConsumersAsync(2);
-        }
-        catch (TimeoutException ex)
-        {
-            throw new TimeoutException($"{ex.Message}{System.Environment.NewLine}{await DescribeAsync()}", ex);
-        }
+        await WaitForConsumersAsync(2);
 
         StartupTime = clock.Elapsed;
     }
@@ -150,8 +143,18 @@ public sealed class ClusterFixture : IAsyncLifetime
         }
     }
 
-    public Task WaitForConsumersAsync(uint count, TimeSpan? timeout = null) =>
-        Eventually.ReturnsAsync(ConsumerCountAsync, consumers => consumers == count, timeout ?? TimeSpan.FromSeconds(90), $"{count} consumers on task_queue");
+    /// <summary>Waits for exactly <paramref name="count"/> consumers; a timeout says what each node and worker said.</summary>
+    public async Task WaitForConsumersAsync(uint count, TimeSpan? timeout = null)
+    {
+        try
+        {
+            await Eventually.ReturnsAsync(ConsumerCountAsync, consumers => consumers == count, timeout ?? TimeSpan.FromSeconds(90), $"{count} consumers on task_queue");
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"{ex.Message}{System.Environment.NewLine}{await DescribeAsync()}", ex);
+        }
+    }
 
     /// <summary>The HTTP base address of each Worker replica of this AppHost, read from the processes' environment.</summary>
     public IReadOnlyList<Uri> WorkerUrls() =>

@@ -8,7 +8,7 @@ namespace WorkQueues.IntegrationTests.Infrastructure;
 /// A RabbitMQ server the tests start themselves, outside any AppHost, on free ports: the "someone else's broker"
 /// of the external path, and a broker with no workers on it to inspect what the Producer sends.
 /// </summary>
-public sealed class StandaloneBroker : IAsyncLifetime
+public class StandaloneBroker : IAsyncLifetime
 {
     private LocalRabbitMQProcess? _server;
 
@@ -18,8 +18,9 @@ public sealed class StandaloneBroker : IAsyncLifetime
 
     public string ConnectionString => Server.ConnectionString;
 
-    public async Task InitializeAsync() =>
-        _server = await LocalRabbitMQProcess.StartAsync("tester", TimeSpan.FromSeconds(60));
+    public async Task InitializeAsync() => _server = await StartServerAsync();
+
+    protected virtual Task<LocalRabbitMQProcess> StartServerAsync() => LocalRabbitMQProcess.StartAsync("tester", TimeSpan.FromSeconds(60));
 
     public Task<IConnection> ConnectAsync() => new ConnectionFactory { Uri = Server.Uri }.CreateConnectionAsync();
 
@@ -40,6 +41,20 @@ public sealed class StandaloneBroker : IAsyncLifetime
             await _server.DisposeAsync();
         }
     }
+}
+
+/// <summary>
+/// A standalone broker that closes a consumer's channel when a delivery stays unacked for 2 s (its consumer timeout),
+/// checked every 250 ms rather than every minute, as RabbitMQ's own tests do.
+/// </summary>
+public sealed class ImpatientBroker : StandaloneBroker
+{
+    public static readonly TimeSpan ConsumerTimeout = TimeSpan.FromSeconds(2);
+
+    protected override Task<LocalRabbitMQProcess> StartServerAsync() => LocalRabbitMQProcess.StartAsync(
+        "tester", TimeSpan.FromSeconds(60),
+        settings: [$"consumer_timeout = {ConsumerTimeout.TotalMilliseconds}"],
+        advancedConfig: "[{rabbit, [{channel_tick_interval, 250}]}].\n");
 }
 
 [CollectionDefinition(Name)]

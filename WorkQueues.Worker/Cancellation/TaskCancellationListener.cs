@@ -11,9 +11,9 @@ namespace WorkQueues.Worker.Cancellation;
 /// Follows the <c>task_cancellations</c> stream into <see cref="CancelledTasks"/>. At start it reads the stream from
 /// <see cref="TaskCancellation.Retention"/> ago, so a Worker that starts after a cancel was made knows it; and it is
 /// <see cref="CaughtUp"/> once it has read a marker of its own, published to the stream after it began to read: every
-/// cancel made before then has been read by that time. The consumer does not take deliveries until then. On a cluster,
-/// a node refuses a stream consumer until its replica of the stream runs (just after the stream is declared, or after
-/// the node came back), so subscribing is retried with backoff, and again whenever the server closes the channel.
+/// cancel made before then has been read by that time. The consumer does not take deliveries until then. The broker
+/// can refuse a stream consumer for a moment (<see cref="SubscribeRetry"/>), so subscribing is retried with backoff, and
+/// again whenever the server closes the channel.
 /// </summary>
 public sealed partial class TaskCancellationListener(IConnection connection, CancelledTasks cancelled, TimeProvider time, ILogger<TaskCancellationListener> logger)
     : IHostedService, IAsyncDisposable
@@ -21,11 +21,16 @@ public sealed partial class TaskCancellationListener(IConnection connection, Can
     /// <summary>The <c>type</c> of the marker a starting Worker puts on the stream; not a cancel.</summary>
     public const string MarkerType = "workqueues.worker-started";
 
-    /// <summary>406 "does not have a replica on the local node": 0.25 s, doubling to 5 s, for about half a minute.</summary>
-    private static readonly ResiliencePipeline NoReplicaYet = new ResiliencePipelineBuilder()
+    /// <summary>
+    /// Subscribing again, 0.25 s doubling to 5 s, for about half a minute, when the broker refuses or drops it: a node
+    /// whose replica of the stream does not run yet (406 "does not have a replica on the local node"), or a stream
+    /// consumed the moment it was declared (measured: the broker then closed the connection, 541 INTERNAL_ERROR; the
+    /// client recovers the connection meanwhile).
+    /// </summary>
+    private static readonly ResiliencePipeline SubscribeRetry = new ResiliencePipelineBuilder()
         .AddRetry(new RetryStrategyOptions
         {
-            ShouldHandle = new PredicateBuilder().Handle<OperationInterruptedException>(ex => ex.ShutdownReason?.ReplyCode == Constants.PreconditionFailed),
+            ShouldHandle = new PredicateBuilder().Handle<OperationInterruptedException>(),
             MaxRetryAttempts = 10,
             Delay = TimeSpan.FromMilliseconds(250),
             BackoffType = DelayBackoffType.Exponential,
@@ -46,7 +51,7 @@ public sealed partial class TaskCancellationListener(IConnection connection, Can
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await NoReplicaYet.ExecuteAsync(SubscribeAsync, cancellationToken);
+        await SubscribeRetry.ExecuteAsync(SubscribeAsync, cancellationToken);
         Interlocked.Exchange(ref _subscribing, 0);
 
         await using var publisher = await connection.CreateChannelAsync(
@@ -101,7 +106,7 @@ public sealed partial class TaskCancellationListener(IConnection connection, Can
             try
             {
                 await Task.Delay(TimeSpan.FromSeconds(1), _stopping.Token);
-                await NoReplicaYet.ExecuteAsync(SubscribeAsync, _stopping.Token);
+                await SubscribeRetry.ExecuteAsync(SubscribeAsync, _stopping.Token);
                 Interlocked.Exchange(ref _subscribing, 0);
                 LogResumed();
                 return;

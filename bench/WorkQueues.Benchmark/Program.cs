@@ -16,11 +16,18 @@ await using var broker = await BenchBroker.StartAsync(settings);
 await using var telemetry = await OtlpSink.StartAsync();
 var run = new BenchmarkRun(settings, broker, telemetry, Console.Error);
 var report = await run.RunAsync();
-if (settings.RunsCluster)
+try
 {
-    await new ClusterBenchmark(settings, run.Binaries, telemetry, report, Console.Error).RunAsync();
+    if (settings.RunsCluster)
+    {
+        await new ClusterBenchmark(settings, run.Binaries, telemetry, report, Console.Error).RunAsync();
+    }
+}
+finally
+{
+    // What was measured before a failing cluster part is kept.
+    report.Print(Console.Out);
 }
 
-report.Print(Console.Out);
 Directory.Delete(ServiceProcess.LogFolder, recursive: true);
 return 0;

@@ -30,7 +30,8 @@ public sealed partial class TaskCancellationListener(IConnection connection, Can
     private static readonly ResiliencePipeline SubscribeRetry = new ResiliencePipelineBuilder()
         .AddRetry(new RetryStrategyOptions
         {
-            ShouldHandle = new PredicateBuilder().Handle<OperationInterruptedException>(),
+            // Each attempt opens a channel of its own; the client may have disposed the last one already.
+            ShouldHandle = new PredicateBuilder().Handle<OperationInterruptedException>().Handle<ObjectDisposedException>(),
             MaxRetryAttempts = 10,
             Delay = TimeSpan.FromMilliseconds(250),
             BackoffType = DelayBackoffType.Exponential,
@@ -67,8 +68,7 @@ public sealed partial class TaskCancellationListener(IConnection connection, Can
         if (_channel is not null)
         {
             // Closed by the server: abort it too, so the client forgets it and recovers nothing of it later.
-            await _channel.AbortAsync(cancellationToken);
-            await _channel.DisposeAsync();
+            await ChannelCleanup.AbortAndDisposeAsync(_channel, cancellationToken);
         }
 
         _channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);

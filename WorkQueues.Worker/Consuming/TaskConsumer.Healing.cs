@@ -103,8 +103,7 @@ public sealed partial class TaskConsumer
         }
         else if (_channel is not null)
         {
-            await _channel.AbortAsync(cancellationToken);
-            await _channel.DisposeAsync();
+            await ChannelCleanup.AbortAndDisposeAsync(_channel, cancellationToken);
             _channel = null;
         }
 

@@ -20,6 +20,10 @@ public sealed class ClusterBenchmark(BenchSettings settings, ServiceBinaries bin
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(5);
     private readonly ServiceEnvironment _environment = new(settings, telemetry);
 
+    /// <summary>Runs the part when the settings name it (<see cref="BenchSettings.RunsCluster"/>).</summary>
+    public static Task RunIfNamedAsync(BenchSettings settings, ServiceBinaries binaries, OtlpSink telemetry, BenchReport report, TextWriter progress) =>
+        settings.RunsCluster ? new ClusterBenchmark(settings, binaries, telemetry, report, progress).RunAsync() : Task.CompletedTask;
+
     public async Task RunAsync()
     {
         foreach (var (nodes, type) in Brokers)

@@ -18,10 +18,7 @@ var run = new BenchmarkRun(settings, broker, telemetry, Console.Error);
 var report = await run.RunAsync();
 try
 {
-    if (settings.RunsCluster)
-    {
-        await new ClusterBenchmark(settings, run.Binaries, telemetry, report, Console.Error).RunAsync();
-    }
+    await ClusterBenchmark.RunIfNamedAsync(settings, run.Binaries, telemetry, report, Console.Error);
 }
 finally
 {

@@ -54,8 +54,9 @@ public static class ColdStart
         finally
         {
             await StopGroupAsync(process);
-            // The broker's epmd detaches from the group: it is stopped by its own port, which only this run used.
-            await RunAsync("epmd", ["-port", epmdPort.ToString(), "-kill"], TimeSpan.FromSeconds(10), mayFail: true);
+            // The broker's epmd detaches from the group: it is stopped by its own port, which only this run used, once
+            // the broker has unregistered (epmd refuses to stop before; a bare -kill left it running).
+            await ErlangPortMapper.StopAsync(epmdPort);
             Directory.Delete(dataRoot, recursive: true);
         }
     }

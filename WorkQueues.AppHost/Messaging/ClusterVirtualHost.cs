@@ -23,8 +23,7 @@ public static class ClusterVirtualHost
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
             "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{userName}:{password}")));
 
-        using var vhost = JsonDocument.Parse(await http.GetStringAsync($"/api/vhosts/{DefaultVhost}", cancellationToken));
-        if (vhost.RootElement.TryGetProperty("default_queue_type", out var type) && type.GetString() == "quorum")
+        if (await IsQuorumDefaultAsync(http, cancellationToken))
         {
             return;
         }
@@ -57,14 +56,9 @@ public static class ClusterVirtualHost
         {
             try
             {
-                using var existing = await http.GetAsync($"/api/vhosts/{DefaultVhost}", cancellationToken);
-                if (existing.IsSuccessStatusCode)
+                if (await IsQuorumDefaultAsync(http, cancellationToken))
                 {
-                    using var vhost = JsonDocument.Parse(await existing.Content.ReadAsStringAsync(cancellationToken));
-                    if (vhost.RootElement.TryGetProperty("default_queue_type", out var type) && type.GetString() == "quorum")
-                    {
-                        return;
-                    }
+                    return;
                 }
 
                 (await http.PutAsJsonAsync($"/api/vhosts/{DefaultVhost}",
@@ -76,5 +70,18 @@ public static class ClusterVirtualHost
                 // The request's own timeout: ask again.
             }
         }
+    }
+
+    /// <summary>Whether / exists with quorum as its default queue type (false while it does not exist).</summary>
+    private static async Task<bool> IsQuorumDefaultAsync(HttpClient http, CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync($"/api/vhosts/{DefaultVhost}", cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            return false;
+        }
+
+        using var vhost = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+        return vhost.RootElement.TryGetProperty("default_queue_type", out var type) && type.GetString() == "quorum";
     }
 }

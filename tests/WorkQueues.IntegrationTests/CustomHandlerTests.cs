@@ -68,22 +68,6 @@ public sealed class CustomHandlerTests(StandaloneBroker broker) : IClassFixture<
             // Longer than the events' 100 ms batching, so each failed attempt's event travels in a batch of its own.
             new Dictionary<string, string?> { ["Worker:RetryDelay"] = "00:00:00.500" });
 
-    /// <summary>What the handler saw, and the gates a test opens or waits on.</summary>
-    public sealed class HandlerProbe
-    {
-        private readonly ConcurrentQueue<(string? Id, int Attempt)> _attempts = new();
-
-        public TaskCompletionSource ProgressSeen { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public TaskCompletionSource Hanging { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public TaskCompletionSource Cancelled { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public void Saw(TaskContext task) => _attempts.Enqueue((task.Id, task.Attempt));
-
-        public int[] AttemptsOf(string id) => [.. _attempts.Where(a => a.Id == id).Select(a => a.Attempt)];
-    }
-
     /// <summary>
     /// Fails its first two attempts; on the third reports half done and finishes once the test saw that. A task with
     /// "hang" in it waits for its token instead.

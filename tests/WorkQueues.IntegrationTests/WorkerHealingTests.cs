@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -71,15 +70,6 @@ public sealed class WorkerHealingTests(ImpatientBroker broker) : IClassFixture<I
         await using var channel = await connection.CreateChannelAsync();
         var ok = await channel.QueueDeclarePassiveAsync(queue);
         return (ok.MessageCount, ok.ConsumerCount);
-    }
-
-    public sealed class HandlerProbe
-    {
-        private readonly ConcurrentQueue<(string? Id, int Attempt)> _attempts = new();
-
-        public void Saw(TaskContext task) => _attempts.Enqueue((task.Id, task.Attempt));
-
-        public int[] AttemptsOf(string id) => [.. _attempts.Where(a => a.Id == id).Select(a => a.Attempt)];
     }
 
     /// <summary>A "slow" task's first run outlasts the consumer timeout; a "fail once" task fails its first attempt.</summary>

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Polly;
-using Polly.Retry;
 using Polly.Timeout;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
@@ -28,20 +27,8 @@ public sealed class TaskPublisher(
     private readonly ITaskPublishObserver[] _observers = observers.ToArray();
     private readonly SemaphoreSlim _inFlight = new(options.Value.MaxPublishesInFlight, options.Value.MaxPublishesInFlight);
 
-    // The whole budget of one task, retries included, is Producer:PublishTimeout; within it, a broker that cannot
-    // be reached (down, restarting, connection recovering) is tried again with growing pauses.
-    private readonly ResiliencePipeline _pipeline = new ResiliencePipelineBuilder()
-        .AddTimeout(options.Value.PublishTimeout)
-        .AddRetry(new RetryStrategyOptions
-        {
-            ShouldHandle = new PredicateBuilder().Handle<TaskPublishException>(ex => ex.IsTransient),
-            BackoffType = DelayBackoffType.Exponential,
-            UseJitter = true,
-            Delay = TimeSpan.FromMilliseconds(100),
-            MaxDelay = TimeSpan.FromSeconds(1),
-            MaxRetryAttempts = int.MaxValue,
-        })
-        .Build();
+    private readonly ResiliencePipeline _requestTimeout = PublishPipelines.RequestTimeout(options.Value.PublishTimeout);
+    private readonly ResiliencePipeline _retry = PublishPipelines.RetryWhileUnreachable();
 
     /// <summary>
     /// Publishes one task and waits for its confirm, within <see cref="ProducerOptions.PublishTimeout"/>: to
@@ -54,10 +41,11 @@ public sealed class TaskPublisher(
         // one, ends before the confirm arrives.
         using var activity = TaskTelemetry.StartTaskActivity(TaskTelemetry.SendSpanName, ActivityKind.Producer, "send", "send", id);
         activity?.SetTag("workqueues.task.dots", task.Dots).SetTag("workqueues.task.due_at", controls.DueAt?.ToString("O"));
+        var traceId = activity?.TraceId.ToHexString();
         try
         {
-            var published = await PublishConfirmedAsync(id, task, controls, activity, cancellationToken);
-            await announcer.AnnounceAsync([published], activity?.TraceId.ToHexString());
+            var published = await WithinTimeoutAsync(token => PublishConfirmedAsync(id, task, controls, traceId, token), cancellationToken);
+            await announcer.AnnounceAsync([published], traceId);
             return published;
         }
         catch (TaskPublishException ex)
@@ -75,16 +63,19 @@ public sealed class TaskPublisher(
         // the task's id, and the task's deliver and process spans follow from that one.
         using var activity = TaskTelemetry.StartTaskActivity(TaskTelemetry.SendSpanName, ActivityKind.Producer, "send", "send", messageId: null);
         activity?.SetTag("messaging.batch.message_count", tasks.Count).SetTag("workqueues.task.due_at", controls.DueAt?.ToString("O"));
-        var publishes = tasks.Select(task => PublishConfirmedAsync(TaskMessage.NewId(), task, controls, activity, cancellationToken)).ToArray();
+        var traceId = activity?.TraceId.ToHexString();
+        Task<PublishedTask>[] publishes = [];
         try
         {
-            var published = await Task.WhenAll(publishes);
-            await announcer.AnnounceAsync(published, activity?.TraceId.ToHexString());
+            var published = await WithinTimeoutAsync(
+                token => Task.WhenAll(publishes = tasks.Select(task => PublishConfirmedAsync(TaskMessage.NewId(), task, controls, traceId, token)).ToArray()),
+                cancellationToken);
+            await announcer.AnnounceAsync(published, traceId);
             return published;
         }
         catch (TaskPublishException ex)
         {
-            var failed = publishes.Count(p => p.IsFaulted);
+            var failed = publishes.Count(p => !p.IsCompletedSuccessfully);
             var failure = new TaskPublishException(
                 $"{failed} of {tasks.Count} tasks were not confirmed by the broker ({ex.Message}); " +
                 "the batch may be sent again (tasks already confirmed would then be queued twice).",
@@ -95,8 +86,21 @@ public sealed class TaskPublisher(
         }
     }
 
-    /// <summary>Tells the observers, then publishes the task until confirmed, retrying within the publish timeout.</summary>
-    private async Task<PublishedTask> PublishConfirmedAsync(string id, TaskText task, TaskControls controls, Activity? span, CancellationToken cancellationToken)
+    /// <summary>Runs one request's publishes within <see cref="ProducerOptions.PublishTimeout"/>, retries included.</summary>
+    private async Task<T> WithinTimeoutAsync<T>(Func<CancellationToken, Task<T>> publish, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _requestTimeout.ExecuteAsync(static async (publish, token) => await publish(token), publish, cancellationToken);
+        }
+        catch (TimeoutRejectedException ex)
+        {
+            throw new TaskPublishException($"The broker did not confirm the task within {options.Value.PublishTimeout.TotalSeconds:0.#} s.", transient: true, ex);
+        }
+    }
+
+    /// <summary>Tells the observers, then publishes the task until confirmed, retrying until the request's time is up.</summary>
+    private async Task<PublishedTask> PublishConfirmedAsync(string id, TaskText task, TaskControls controls, string? traceId, CancellationToken cancellationToken)
     {
         var properties = TaskMessage.CreateProperties(id, time.GetUtcNow(), controls);
         var (exchange, routingKey) = TaskMessage.DestinationOf(controls);
@@ -104,7 +108,6 @@ public sealed class TaskPublisher(
 
         // Observed before the publish: a worker can take the task, and report it running, before the confirm is here.
         var queued = new PublishedTask(id, task.Dots, controls.DueAt);
-        var traceId = span?.TraceId.ToHexString();
         foreach (var observer in _observers)
         {
             observer.Publishing(queued, task.Text, traceId);
@@ -113,20 +116,24 @@ public sealed class TaskPublisher(
         try
         {
             // Every attempt sends the same message id, so a duplicate left by a lost confirm can be recognised.
-            await _pipeline.ExecuteAsync(
-                static async (state, token) => await state.Publisher.PublishOnceAsync(state.Exchange, state.RoutingKey, state.Properties, state.Body, token),
-                (Publisher: this, Exchange: exchange, RoutingKey: routingKey, Properties: properties, Body: body),
-                cancellationToken);
+            try
+            {
+                await PublishOnceAsync(exchange, routingKey, properties, body, cancellationToken);
+            }
+            catch (TaskPublishException ex) when (ex.IsTransient)
+            {
+                await _retry.ExecuteAsync(
+                    static async (state, token) => await state.Publisher.PublishOnceAsync(state.Exchange, state.RoutingKey, state.Properties, state.Body, token),
+                    (Publisher: this, Exchange: exchange, RoutingKey: routingKey, Properties: properties, Body: body),
+                    cancellationToken);
+            }
+
             metrics.TaskPublished();
             return queued;
         }
-        catch (TimeoutRejectedException ex)
+        catch
         {
-            NotConfirmed(id);
-            throw new TaskPublishException($"The broker did not confirm the task within {options.Value.PublishTimeout.TotalSeconds:0.#} s.", transient: true, ex);
-        }
-        catch (TaskPublishException)
-        {
+            // Refused, returned, out of time or abandoned by its request: not accepted, whatever the broker does later.
             NotConfirmed(id);
             throw;
         }

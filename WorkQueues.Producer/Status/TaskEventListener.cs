@@ -1,14 +1,16 @@
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
+using WorkQueues.Producer.Publishing;
 using WorkQueues.Tasks;
 
 namespace WorkQueues.Producer.Status;
 
 /// <summary>
 /// Feeds the <see cref="TaskBoard"/> with the workers' events, through a queue of this replica's own (server-named,
-/// exclusive) bound to the <c>task_events</c> fanout, so every Producer replica sees every event.
+/// exclusive) bound to the <c>task_events</c> fanout, so every Producer replica sees every event: but its own
+/// announcements, which its board got as it published.
 /// </summary>
-public sealed class TaskEventListener(IConnection connection, TaskBoard board) : IHostedService, IAsyncDisposable
+public sealed class TaskEventListener(IConnection connection, TaskBoard board, TaskAnnouncer announcer) : IHostedService, IAsyncDisposable
 {
     private IChannel? _channel;
 
@@ -22,6 +24,11 @@ public sealed class TaskEventListener(IConnection connection, TaskBoard board) :
         var consumer = new AsyncEventingBasicConsumer(_channel);
         consumer.ReceivedAsync += (_, delivery) =>
         {
+            if (delivery.BasicProperties.AppId == announcer.ReplicaId)
+            {
+                return Task.CompletedTask;
+            }
+
             foreach (var taskEvent in TaskEvent.FromJson(delivery.Body.Span))
             {
                 board.Apply(taskEvent);

@@ -217,32 +217,13 @@ public sealed class BenchmarkRun(BenchSettings settings, BenchBroker broker, Otl
         return rate;
     }
 
-    /// <summary>
-    /// Times the drain of Workers in their steady state, as long-running ones are: warm-up loads first, for
-    /// <see cref="BenchSettings.WarmUp"/> (until their code is compiled and tiered up; the JIT is busy for seconds after
-    /// a start), then the queue filled at full speed while they keep consuming, and timed from the last confirm of
-    /// the fill to empty, with nothing else running.
-    /// </summary>
+    /// <summary>A warm drain (<see cref="WarmDrain"/>), with the Workers' CPU per task over the timed part.</summary>
     private async Task<Rate> TimeWarmDrainAsync(IReadOnlyList<ServiceProcess> workers, string cpuFigure)
     {
-        await _probe.WaitForConsumersAsync(BenchSettings.Workers, Patience);
-        var warming = System.Diagnostics.Stopwatch.StartNew();
-        do
-        {
-            await _publisher.PublishAsync(settings.WarmUpCount, ZeroDotTask);
-            await _probe.WaitForEmptyAsync(Patience);
-        }
-        while (warming.Elapsed < settings.WarmUp);
-
-        var cpu = TotalCpu(workers);
-        var fill = _publisher.PublishAsync(settings.DrainCount, ZeroDotTask);
-        var rate = await _probe.TimeDrainAsync(BenchSettings.Workers, Patience, fill);
-        RecordCpu(cpuFigure, TotalCpu(workers) - cpu, settings.DrainCount);
+        var (rate, cpu) = await WarmDrain.TimeAsync(_probe, _publisher, workers, settings, ZeroDotTask, Patience);
+        RecordCpu(cpuFigure, cpu, settings.DrainCount);
         return rate;
     }
-
-    private static TimeSpan TotalCpu(IEnumerable<ServiceProcess> processes) =>
-        processes.Aggregate(TimeSpan.Zero, (sum, process) => sum + process.CpuTime);
 
     /// <summary>The fixed mix on idle Workers at the tutorial's prefetch 1.</summary>
     private async Task<(Figure Makespan, Figure Ideal)> FairDispatchAsync()

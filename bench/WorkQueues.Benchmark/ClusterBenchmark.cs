@@ -95,7 +95,7 @@ public sealed class ClusterBenchmark(BenchSettings settings, ServiceBinaries bin
         report.AtLeast($"{label}: drain ≥ 0.85× baseline consume, prefetch {Prefetch}", Spread.Of(drain.Zip(consume, (d, c) => d.PerSecond / c.PerSecond)), 0.85, "drain / baseline consume on this broker");
     }
 
-    /// <summary>Workers warmed up for <see cref="BenchSettings.WarmUp"/>, then timed from a full queue to empty.</summary>
+    /// <summary>Workers timed warm, from a full queue to empty (<see cref="WarmDrain"/>).</summary>
     private async Task<Rate> WorkerDrainAsync(QueueProbe probe, WindowedPublisher publisher, IReadOnlyDictionary<string, string> environment, string label)
     {
         var workers = Enumerable.Range(0, BenchSettings.Workers)
@@ -103,17 +103,7 @@ public sealed class ClusterBenchmark(BenchSettings settings, ServiceBinaries bin
             .ToList();
         try
         {
-            await probe.WaitForConsumersAsync(BenchSettings.Workers, Patience);
-            var warming = Stopwatch.StartNew();
-            do
-            {
-                await publisher.PublishAsync(settings.WarmUpCount, TaskText);
-                await probe.WaitForEmptyAsync(Patience);
-            }
-            while (warming.Elapsed < settings.WarmUp);
-
-            var fill = publisher.PublishAsync(settings.DrainCount, TaskText);
-            return await probe.TimeDrainAsync(BenchSettings.Workers, Patience, fill);
+            return (await WarmDrain.TimeAsync(probe, publisher, workers, settings, TaskText, Patience)).Rate;
         }
         finally
         {

@@ -28,25 +28,20 @@ public sealed class QueueProbe(IChannel channel)
     public Task PurgeAsync() => channel.QueuePurgeAsync(TaskQueueTopology.QueueName);
 
     /// <summary>
-    /// Times a drain: from the moment <paramref name="consumers"/> consumers are attached (and <paramref name="ready"/>
-    /// says the queue is filled) to empty: what was ready at that moment over the time it took.
+    /// Times a drain: from the moment <paramref name="consumers"/> consumers are attached (and, when given,
+    /// <paramref name="start"/> has let them go) to empty: what was ready at that moment over the time it took.
     /// </summary>
-    public async Task<Rate> TimeDrainAsync(int consumers, TimeSpan timeout, Task? ready = null)
+    public async Task<Rate> TimeDrainAsync(int consumers, TimeSpan timeout, Action? start = null)
     {
         var limit = Stopwatch.StartNew();
         (uint Ready, uint Consumers) state;
-        while ((state = await PeekAsync()).Consumers < consumers || ready is { IsCompleted: false })
+        while ((state = await PeekAsync()).Consumers < consumers)
         {
             Expire(limit, timeout, $"{consumers} consumers on task_queue (now {state.Consumers})");
             await Task.Delay(PollInterval);
         }
 
-        if (ready is not null)
-        {
-            await ready;
-            state = await PeekAsync();
-        }
-
+        start?.Invoke();
         var clock = Stopwatch.StartNew();
         while ((await PeekAsync()).Ready > 0)
         {

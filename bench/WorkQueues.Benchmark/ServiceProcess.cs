@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using WorkQueues.AppHost;
 using WorkQueues.Testing;
 
@@ -64,6 +65,27 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     /// <summary>The memory the process has resident now (VmRSS), in bytes.</summary>
     public long RssBytes => ReadStatus(_process.Id, "VmRSS:");
+
+    /// <summary>Stops the process where it is (SIGSTOP): its connections stay open, it does nothing until <see cref="Thaw"/>.</summary>
+    public void Freeze() => Signal(SigStop);
+
+    /// <summary>Lets a frozen process go on (SIGCONT).</summary>
+    public void Thaw() => Signal(SigCont);
+
+    private const int SigCont = 18;
+    private const int SigStop = 19;
+
+    private void Signal(int signal)
+    {
+        EnsureRunning();
+        if (kill(_process.Id, signal) != 0)
+        {
+            throw new InvalidOperationException($"Could not signal {Name} ({signal}): errno {Marshal.GetLastPInvokeError()}.");
+        }
+    }
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int signal);
 
     public static ServiceProcess Start(ServiceBinaries binaries, string project, string name, IReadOnlyDictionary<string, string> environment)
     {

@@ -29,23 +29,27 @@ public static class WarmDrain
             worker.Freeze();
         }
 
+        // A frozen process ignores SIGTERM: whatever fails below, the Workers are let go before anyone stops them.
+        var thawed = false;
         try
         {
             await publisher.PublishAsync(settings.DrainCount, text);
+            var cpuAtStart = TimeSpan.Zero;
+            var rate = await probe.TimeDrainAsync(workers.Count, patience, start: () =>
+            {
+                cpuAtStart = CpuOf(workers);
+                Thaw(workers);
+                thawed = true;
+            });
+            return (rate, CpuOf(workers) - cpuAtStart);
         }
-        catch
+        finally
         {
-            Thaw(workers);
-            throw;
+            if (!thawed)
+            {
+                Thaw(workers);
+            }
         }
-
-        var cpuAtStart = TimeSpan.Zero;
-        var rate = await probe.TimeDrainAsync(workers.Count, patience, start: () =>
-        {
-            cpuAtStart = CpuOf(workers);
-            Thaw(workers);
-        });
-        return (rate, CpuOf(workers) - cpuAtStart);
     }
 
     private static TimeSpan CpuOf(IEnumerable<ServiceProcess> workers) =>

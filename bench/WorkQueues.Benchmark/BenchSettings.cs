@@ -55,10 +55,10 @@ public sealed record BenchSettings
     public const int DefaultRounds = 5;
 
     public int PublishCount { get; init; } = 50_000;
-    public int ConsumeCount { get; init; } = 30_000;
+    public int ConsumeCount { get; init; } = 80_000;
     public int BatchIngestCount { get; init; } = 50_000;
     public int SingleIngestCount { get; init; } = 20_000;
-    public int DrainCount { get; init; } = 40_000;
+    public int DrainCount { get; init; } = 80_000;
 
     /// <summary>Tasks of one warm-up load, and how long a Worker run warms up before it is timed.</summary>
     public int WarmUpCount { get; init; } = 10_000;

@@ -9,7 +9,7 @@ namespace WorkQueues.Producer.Publishing;
 /// whose publish failed because the broker cannot be reached (down, restarting, connection recovering) is tried again
 /// with growing pauses. A task's first attempt runs outside the retry pipeline: nearly every publish succeeds at once,
 /// and each pipeline layer would otherwise hold async state of its own through the whole wait for the confirm
-/// (measured: a sixth of the Producer's allocations under load, docs/benchmarks.md).
+/// (measured: a seventh of the Producer's allocations under ingest, docs/benchmarks.md).
 /// </summary>
 internal static class PublishPipelines
 {

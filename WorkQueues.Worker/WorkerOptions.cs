@@ -26,10 +26,15 @@ public sealed class WorkerOptions
     public TimeSpan DotDuration { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// The tutorial's <c> [x] Done</c> line for every task (the default), or one summary line a second for busy
-    /// Workers (docs/benchmarks.md measures what the line per task costs).
+    /// The tutorial's <c> [x] Done</c> line for each task up to <see cref="DoneLinesPerSecond"/> a second, then one
+    /// summary line for the rest (the default); or a line for every task; or only the summary (docs/benchmarks.md
+    /// measures what the line per task costs).
     /// </summary>
-    public DoneLog DoneLog { get; set; } = DoneLog.EveryTask;
+    public DoneLog DoneLog { get; set; } = DoneLog.Adaptive;
+
+    /// <summary>With <see cref="DoneLog.Adaptive"/>, the most tasks a second that log their own <c> [x] Done</c> line.</summary>
+    [Range(1, 1_000_000)]
+    public int DoneLinesPerSecond { get; set; } = 100;
 
     /// <summary>Attempts a failing task gets before it goes to <c>task_queue.dead</c>.</summary>
     [Range(1, 20)]

@@ -3,18 +3,21 @@ using Microsoft.Extensions.Options;
 namespace WorkQueues.Worker.Consuming;
 
 /// <summary>
-/// With <c>Worker:DoneLog=Summary</c>, counts the tasks done instead of logging each, and logs the count once a second
-/// while there is one (and once more on shutdown). With <see cref="DoneLog.EveryTask"/> it does nothing.
+/// Decides which finished tasks log their own <c> [x] Done</c> line (<see cref="DoneLog"/>), counts the others, and
+/// logs that count once a second while there is one (and once more on shutdown).
 /// </summary>
 public sealed partial class DoneSummary(IOptions<WorkerOptions> options, TimeProvider time, ILogger<DoneSummary> logger) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
     private long _done;
+    private long _second = -1;
+    private long _linesThisSecond;
 
-    /// <summary>Counts a task done into the next summary; false when each task logs its own line instead.</summary>
+    /// <summary>Counts a task done into the next summary; false when the task logs its own line instead.</summary>
     public bool TryCount()
     {
-        if (options.Value.DoneLog != DoneLog.Summary)
+        var settings = options.Value;
+        if (settings.DoneLog == DoneLog.EveryTask || (settings.DoneLog == DoneLog.Adaptive && TakeLine(settings.DoneLinesPerSecond)))
         {
             return false;
         }
@@ -23,9 +26,24 @@ public sealed partial class DoneSummary(IOptions<WorkerOptions> options, TimePro
         return true;
     }
 
+    /// <summary>
+    /// Whether this second still has a line to give. Two tasks that cross into a new second together may both reset
+    /// the count, so a second can log a line or two more than its budget: a budget, not a contract.
+    /// </summary>
+    private bool TakeLine(int linesPerSecond)
+    {
+        var second = time.GetTimestamp() / time.TimestampFrequency;
+        if (Interlocked.Exchange(ref _second, second) != second)
+        {
+            Interlocked.Exchange(ref _linesThisSecond, 0);
+        }
+
+        return Interlocked.Increment(ref _linesThisSecond) <= linesPerSecond;
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (options.Value.DoneLog != DoneLog.Summary)
+        if (options.Value.DoneLog == DoneLog.EveryTask)
         {
             return;
         }
@@ -52,12 +70,12 @@ public sealed partial class DoneSummary(IOptions<WorkerOptions> options, TimePro
         var done = Interlocked.Exchange(ref _done, 0);
         if (done > 0)
         {
-            LogSummary(done);
+            LogSummary(done, options.Value.DoneLog);
         }
 
         return done;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = " [x] Done {Count} tasks (Worker:DoneLog=Summary)")]
-    private partial void LogSummary(long count);
+    [LoggerMessage(Level = LogLevel.Information, Message = " [x] Done {Count} tasks without a line each (Worker:DoneLog={Mode})")]
+    private partial void LogSummary(long count, DoneLog mode);
 }

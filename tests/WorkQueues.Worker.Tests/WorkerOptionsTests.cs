@@ -23,24 +23,27 @@ public class WorkerOptionsTests
 
         Assert.Equal(1, options.Concurrency);
         Assert.Equal(TimeSpan.FromSeconds(1), options.DotDuration);
-        Assert.Equal(DoneLog.EveryTask, options.DoneLog);
+        Assert.Equal(DoneLog.Adaptive, options.DoneLog);
+        Assert.Equal(100, options.DoneLinesPerSecond);
     }
 
     [Fact]
     public void Settings_are_bound_from_configuration()
     {
-        var options = Build(new() { ["Worker:Concurrency"] = "16", ["Worker:DotDuration"] = "00:00:00.010", ["Worker:DoneLog"] = "Summary" })
+        var options = Build(new() { ["Worker:Concurrency"] = "16", ["Worker:DotDuration"] = "00:00:00.010", ["Worker:DoneLog"] = "Summary", ["Worker:DoneLinesPerSecond"] = "5" })
             .GetRequiredService<IOptions<WorkerOptions>>().Value;
 
         Assert.Equal(16, options.Concurrency);
         Assert.Equal(TimeSpan.FromMilliseconds(10), options.DotDuration);
         Assert.Equal(DoneLog.Summary, options.DoneLog);
+        Assert.Equal(5, options.DoneLinesPerSecond);
     }
 
     [Theory]
     [InlineData("Worker:Concurrency", "0")]
     [InlineData("Worker:Concurrency", "70000")]
     [InlineData("Worker:DotDuration", "-00:00:01")]
+    [InlineData("Worker:DoneLinesPerSecond", "0")]
     public void Out_of_range_settings_are_refused(string key, string value)
     {
         var services = Build(new() { [key] = value });

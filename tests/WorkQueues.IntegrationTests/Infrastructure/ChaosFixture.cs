@@ -11,7 +11,9 @@ namespace WorkQueues.IntegrationTests.Infrastructure;
 public sealed class ChaosFixture() : WorkQueuesFixture(
     "Producer:PublishTimeout=00:00:02",
     // Fast enough for a thousand tasks, slow enough that a 150-dot task is still running when a worker is stopped.
-    "Worker:DotDuration=00:00:00.050")
+    "Worker:DotDuration=00:00:00.050",
+    // The tests read each task's " [x] Done" line as evidence of its work, however many finish a second.
+    "Worker:DoneLog=EveryTask")
 {
     /// <summary>Starts again every worker replica a test stopped or killed, and waits until both consume.</summary>
     public async Task RestoreWorkersAsync()

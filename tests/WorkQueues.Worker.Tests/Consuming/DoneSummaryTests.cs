@@ -10,18 +10,41 @@ public class DoneSummaryTests
     private readonly FakeLogger<DoneSummary> _logger = new();
     private readonly FakeTimeProvider _time = new();
 
-    private DoneSummary Summary(DoneLog mode) => new(Options.Create(new WorkerOptions { DoneLog = mode }), _time, _logger);
+    private DoneSummary Summary(DoneLog mode, int linesPerSecond = 100) =>
+        new(Options.Create(new WorkerOptions { DoneLog = mode, DoneLinesPerSecond = linesPerSecond }), _time, _logger);
 
     private IEnumerable<string> Lines => _logger.Collector.GetSnapshot().Select(r => r.Message);
 
     [Fact]
-    public void By_default_every_task_logs_its_own_line_and_nothing_is_counted()
+    public void With_EveryTask_every_task_logs_its_own_line_and_nothing_is_counted()
     {
         var summary = Summary(DoneLog.EveryTask);
 
         Assert.False(summary.TryCount());
         Assert.Equal(0, summary.Flush());
         Assert.Empty(Lines);
+    }
+
+    [Fact]
+    public void Adaptively_tasks_log_their_own_line_up_to_the_budget_of_a_second_and_the_rest_are_counted()
+    {
+        var summary = Summary(DoneLog.Adaptive, linesPerSecond: 2);
+
+        Assert.Equal([false, false, true, true], Enumerable.Range(0, 4).Select(_ => summary.TryCount()));
+        Assert.Equal(2, summary.Flush());
+        Assert.Equal([" [x] Done 2 tasks without a line each (Worker:DoneLog=Adaptive)"], Lines);
+    }
+
+    [Fact]
+    public void Adaptively_each_new_second_brings_a_new_budget_of_lines()
+    {
+        var summary = Summary(DoneLog.Adaptive, linesPerSecond: 1);
+
+        Assert.False(summary.TryCount());
+        Assert.True(summary.TryCount());
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.False(summary.TryCount());
+        Assert.True(summary.TryCount());
     }
 
     [Fact]
@@ -35,7 +58,7 @@ public class DoneSummaryTests
 
         Assert.Equal(3, summary.Flush());
         Assert.Equal(0, summary.Flush());
-        Assert.Equal([" [x] Done 3 tasks (Worker:DoneLog=Summary)"], Lines);
+        Assert.Equal([" [x] Done 3 tasks without a line each (Worker:DoneLog=Summary)"], Lines);
     }
 
     [Fact]
@@ -50,7 +73,7 @@ public class DoneSummaryTests
         summary.TryCount();
         await summary.StopAsync(CancellationToken.None);
 
-        Assert.Equal([" [x] Done 2 tasks (Worker:DoneLog=Summary)", " [x] Done 1 tasks (Worker:DoneLog=Summary)"], Lines);
+        Assert.Equal([" [x] Done 2 tasks without a line each (Worker:DoneLog=Summary)", " [x] Done 1 tasks without a line each (Worker:DoneLog=Summary)"], Lines);
     }
 
     /// <summary>

@@ -72,6 +72,7 @@ public class TaskProcessorTests
 
     [Theory]
     [InlineData(DoneLog.EveryTask, 1, 0)]
+    [InlineData(DoneLog.Adaptive, 1, 0)]
     [InlineData(DoneLog.Summary, 0, 1)]
     public async Task A_task_done_logs_its_own_Done_line_or_is_counted_into_the_summary(DoneLog mode, int doneLines, long counted)
     {

@@ -45,7 +45,7 @@ public sealed class TaskPublisher(
         try
         {
             var published = await WithinTimeoutAsync(token => PublishConfirmedAsync(id, task, controls, traceId, token), cancellationToken);
-            await announcer.AnnounceAsync([published], traceId);
+            announcer.Announce([published], traceId);
             return published;
         }
         catch (TaskPublishException ex)
@@ -70,7 +70,7 @@ public sealed class TaskPublisher(
             var published = await WithinTimeoutAsync(
                 token => Task.WhenAll(publishes = tasks.Select(task => PublishConfirmedAsync(TaskMessage.NewId(), task, controls, traceId, token)).ToArray()),
                 cancellationToken);
-            await announcer.AnnounceAsync(published, traceId);
+            announcer.Announce(published, traceId);
             return published;
         }
         catch (TaskPublishException ex)

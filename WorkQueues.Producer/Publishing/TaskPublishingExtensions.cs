@@ -24,6 +24,7 @@ public static class TaskPublishingExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ProducerMetrics>();
         builder.Services.AddSingleton<TaskAnnouncer>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<TaskAnnouncer>());
         builder.Services.AddSingleton<TaskPublisher>();
         builder.Services.AddSingleton<TaskCancellationPublisher>();
         builder.Services.AddProblemDetails();

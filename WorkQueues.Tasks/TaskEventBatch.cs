@@ -1,6 +1,4 @@
-using WorkQueues.Tasks;
-
-namespace WorkQueues.Worker.Events;
+namespace WorkQueues.Tasks;
 
 /// <summary>
 /// The events of one message: the latest of each task, in the order tasks first appeared. A task that started and

@@ -1,7 +1,4 @@
-using WorkQueues.Tasks;
-using WorkQueues.Worker.Events;
-
-namespace WorkQueues.Worker.Tests.Events;
+namespace WorkQueues.Tasks.Tests;
 
 public class TaskEventBatchTests
 {

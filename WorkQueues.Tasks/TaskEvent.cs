@@ -42,6 +42,13 @@ public sealed record TaskEvent(
     public static byte[] ToJson(IReadOnlyCollection<TaskEvent> events) =>
         JsonSerializer.SerializeToUtf8Bytes(events, TaskEventJsonContext.Default.IReadOnlyCollectionTaskEvent);
 
+    /// <summary>One message body written into <paramref name="writer"/>'s buffer, which a sender reuses for every message.</summary>
+    public static void WriteJson(Utf8JsonWriter writer, IReadOnlyCollection<TaskEvent> events)
+    {
+        JsonSerializer.Serialize(writer, events, TaskEventJsonContext.Default.IReadOnlyCollectionTaskEvent);
+        writer.Flush();
+    }
+
     /// <summary>The events of one message body; none if it is not a JSON array of events.</summary>
     public static IReadOnlyList<TaskEvent> FromJson(ReadOnlySpan<byte> json)
     {

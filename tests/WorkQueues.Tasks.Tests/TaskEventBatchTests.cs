@@ -51,4 +51,24 @@ public class TaskEventBatchTests
         Assert.Equal(batch.Events, TaskEvent.FromJson(json));
         Assert.Empty(TaskEvent.FromJson("not json"u8));
     }
+
+    [Fact]
+    public void A_reused_buffer_holds_each_message_as_its_own_body()
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        TaskEvent[] first = [Event("a", TaskEvent.States.Completed, 2, Start), Event("b", TaskEvent.States.Running, 1)];
+        TaskEvent[] second = [Event("c", TaskEvent.States.Queued, 3)];
+
+        foreach (var events in new[] { first, second })
+        {
+            buffer.ResetWrittenCount();
+            using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
+            {
+                TaskEvent.WriteJson(writer, events);
+            }
+
+            Assert.Equal(TaskEvent.ToJson(events), buffer.WrittenSpan.ToArray());
+            Assert.Equal(events, TaskEvent.FromJson(buffer.WrittenSpan));
+        }
+    }
 }

@@ -16,4 +16,13 @@ public class RateTests
 
         Assert.Equal(new Spread(5, 20, 30), spread);
     }
+
+    [Fact]
+    public void A_rate_relative_to_another_is_their_quotient_and_zero_against_nothing()
+    {
+        var on = Rate.From(900, TimeSpan.FromSeconds(1));
+
+        Assert.Equal(0.9, on.RelativeTo(Rate.From(2_000, TimeSpan.FromSeconds(2))), 6);
+        Assert.Equal(0, on.RelativeTo(Rate.From(0, TimeSpan.FromSeconds(1))));
+    }
 }

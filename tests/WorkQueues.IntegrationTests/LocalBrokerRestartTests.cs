@@ -13,9 +13,11 @@ public sealed class LocalBrokerRestartTests(AppHostProcessFixture fixture)
     private static readonly TimeSpan SlowDot = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan FastDot = TimeSpan.FromMilliseconds(10);
 
-    [Fact]
+    [SkippableFact]
     public async Task Accepted_tasks_survive_ctrl_c_and_are_done_after_the_next_start()
     {
+        Skip.If(InheritedSignals.IsIgnored(ProcessSignals.Interrupt),
+            "This test run ignores SIGINT (started as a background job by a shell without job control), and the AppHost would inherit that: Ctrl+C cannot be simulated. Run the tests in the foreground.");
         var tasks = Tasks("ctrl-c", 40);
         await using (var first = await fixture.StartAsync(SlowDot))
         {

@@ -81,7 +81,11 @@ public sealed class TaskEventSender(IConnection connection, TimeSpan flushInterv
             {
                 if (channel is not { IsOpen: true })
                 {
-                    channel?.Dispose();
+                    if (channel is not null)
+                    {
+                        await channel.DisposeAsync();
+                    }
+
                     channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
                     await channel.DeclareEventsExchangeAsync(cancellationToken);
                 }

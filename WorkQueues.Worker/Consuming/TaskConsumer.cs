@@ -4,6 +4,7 @@ using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
 using WorkQueues.Tasks;
 using WorkQueues.Worker.Cancellation;
+using WorkQueues.Worker.Telemetry;
 
 namespace WorkQueues.Worker.Consuming;
 
@@ -20,6 +21,7 @@ public sealed partial class TaskConsumer(
     TaskProcessor processor,
     FailedTaskRouter router,
     TaskCancellationListener cancellations,
+    QueueDepthSampler queueSampler,
     IOptions<WorkerOptions> options,
     IOptions<TaskOptions> tasks,
     ILogger<TaskConsumer> logger) : IHostedService, IAsyncDisposable
@@ -38,6 +40,7 @@ public sealed partial class TaskConsumer(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         FollowConnectionRecovery();
+        FollowQueueConsumerCount();
         await SubscribeAsync(cancellationToken);
         _healing = HealAsync(_stopping.Token);
     }
@@ -69,6 +72,7 @@ public sealed partial class TaskConsumer(
         consumer.UnregisteredAsync += (_, _) => LostAsync();
         _consumerTag = await channel.BasicConsumeAsync(TaskQueueTopology.QueueName, autoAck: false, consumer, cancellationToken);
         _consumer = consumer;
+        Volatile.Write(ref _consumingSince, System.Diagnostics.Stopwatch.GetTimestamp());
         LogWaiting(TaskQueueTopology.QueueName, concurrency);
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using RabbitMQ.Client;
 using WorkQueues.Tasks;
 
@@ -15,6 +16,9 @@ public sealed partial class QueueDepthSampler(IConnection connection, ILogger<Qu
 
     public long Consumers { get; private set; }
 
+    /// <summary>Each reading of the consumer count, with the time its passive declare was sent.</summary>
+    public event Action<ConsumerCountReading>? ConsumersCounted;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(Interval);
@@ -26,8 +30,10 @@ public sealed partial class QueueDepthSampler(IConnection connection, ILogger<Qu
                 try
                 {
                     channel = channel is { IsOpen: true } ? channel : await connection.CreateChannelAsync(cancellationToken: stoppingToken);
+                    var asked = Stopwatch.GetTimestamp();
                     var queue = await channel.QueueDeclarePassiveAsync(TaskQueueTopology.QueueName, stoppingToken);
                     (Ready, Consumers) = (queue.MessageCount, queue.ConsumerCount);
+                    ConsumersCounted?.Invoke(new ConsumerCountReading(queue.ConsumerCount, asked));
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {

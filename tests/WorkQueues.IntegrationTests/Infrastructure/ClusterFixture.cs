@@ -21,9 +21,9 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public WorkQueuesApp App => _app ?? throw new InvalidOperationException("Not started.");
 
-    public int AmqpPort { get; } = FreeRun(Nodes);
+    public int AmqpPort { get; } = FreePorts.Run(Nodes);
 
-    public int ManagementPort { get; } = FreeRun(Nodes);
+    public int ManagementPort { get; } = FreePorts.Run(Nodes);
 
     public int EpmdPort { get; } = FreePorts.Next();
 
@@ -176,33 +176,6 @@ public sealed class ClusterFixture : IAsyncLifetime
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             return string.Empty;
-        }
-    }
-
-    /// <summary>The first of <paramref name="count"/> consecutive ports nobody listens on.</summary>
-    private static int FreeRun(int count)
-    {
-        while (true)
-        {
-            var first = FreePorts.Next();
-            if (first + count <= 65535 && Enumerable.Range(first, count).All(IsFree))
-            {
-                return first;
-            }
-        }
-    }
-
-    private static bool IsFree(int port)
-    {
-        try
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, port);
-            listener.Start();
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
         }
     }
 

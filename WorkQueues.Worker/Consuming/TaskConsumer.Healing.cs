@@ -30,11 +30,14 @@ public sealed partial class TaskConsumer
         connection.ConnectionShutdownAsync += (_, _) =>
         {
             _clientRecovering = true;
+            // No consumer until the recovery registers it again: no count taken meanwhile says one is lost.
+            Volatile.Write(ref _consumingSince, long.MaxValue);
             return LostAsync();
         };
         connection.RecoverySucceededAsync += (_, _) =>
         {
             _clientRecovering = false;
+            Volatile.Write(ref _consumingSince, System.Diagnostics.Stopwatch.GetTimestamp());
             // The client reports success even when it skipped a consumer it could not recover: check.
             return LostAsync();
         };

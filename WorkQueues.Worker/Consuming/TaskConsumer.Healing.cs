@@ -18,6 +18,7 @@ public sealed partial class TaskConsumer
     private readonly Channel<bool> _lost = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private Task _healing = Task.CompletedTask;
     private volatile bool _clientRecovering;
+    // Set when the broker counts none of this Worker's consumer: IsConsuming is false (and /health Unhealthy) until it consumes again.
     private volatile bool _consumerMissing;
     private long _consumingSince = long.MaxValue;
 
@@ -53,7 +54,7 @@ public sealed partial class TaskConsumer
     {
         queueSampler.ConsumersCounted += reading =>
         {
-            if (reading.MissesConsumerRegisteredAt(Volatile.Read(ref _consumingSince)) && IsConsuming && !_consumerMissing)
+            if (reading.MissesConsumerRegisteredAt(Volatile.Read(ref _consumingSince)) && IsConsuming)
             {
                 _consumerMissing = true;
                 LogConsumerMissing(TaskQueueTopology.QueueName);
@@ -83,7 +84,7 @@ public sealed partial class TaskConsumer
                 for (var pause = FirstPause; ; pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, LongestPause.Ticks)))
                 {
                     await Task.Delay(pause, stopping);
-                    if ((IsConsuming && !_consumerMissing) || _clientRecovering)
+                    if (IsConsuming || _clientRecovering)
                     {
                         // Consuming, or the client is recovering the connection: its RecoverySucceeded signals again.
                         break;

@@ -34,8 +34,8 @@ public sealed partial class TaskConsumer(
     private AsyncEventingBasicConsumer? _consumer;
     private string? _consumerTag;
 
-    /// <summary>A consumer is registered on an open channel: this Worker takes tasks.</summary>
-    public bool IsConsuming => connection.IsOpen && _channel is { IsOpen: true } && _consumer is { IsRunning: true };
+    /// <summary>A consumer is registered on an open channel, and the broker has not been seen to lose it: this Worker takes tasks.</summary>
+    public bool IsConsuming => connection.IsOpen && _channel is { IsOpen: true } && _consumer is { IsRunning: true } && !_consumerMissing;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {

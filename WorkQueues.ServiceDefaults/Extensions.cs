@@ -49,7 +49,7 @@ public static class Extensions
                 .AddRuntimeInstrumentation()
                 .AddMeter(TaskTelemetry.Name))
             .WithTracing(tracing => tracing
-                .AddSource(builder.Environment.ApplicationName, TaskTelemetry.Name, "RabbitMQ.Client.*")
+                .AddSource(builder.Environment.ApplicationName, TaskTelemetry.Name)
                 .AddAspNetCoreInstrumentation(aspnet =>
                     // Probes every few seconds would bury the traces people came for.
                     aspnet.Filter = context => !IsHealthEndpoint(context.Request.Path))

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
@@ -28,6 +29,8 @@ public sealed class TaskCancellationPublisher(IConnection connection, IOptions<P
                 DeliveryMode = DeliveryModes.Persistent,
                 Timestamp = new AmqpTimestamp(cancel.At.ToUnixTimeSeconds()),
             };
+            // The Workers' receipt of the cancel joins the trace of the request that asked for it.
+            MessageTraceContext.Of(Activity.Current)?.WriteTo(properties);
             await channel.BasicPublishAsync(string.Empty, TaskCancellation.StreamName, mandatory: true, properties, cancel.ToJson(), timeout.Token);
             return cancel;
         }

@@ -37,14 +37,15 @@ public sealed class TaskPublisher(
     public async Task<PublishedTask> PublishAsync(TaskText task, TaskControls controls, CancellationToken cancellationToken)
     {
         var id = TaskMessage.NewId();
-        // Covers the publish *and* the wait for the confirm; RabbitMQ.Client's own publish span, a child of this
-        // one, ends before the confirm arrives.
+        // Covers the publish *and* the wait for the confirm. The message carries this span's context: the Producer
+        // does not listen to RabbitMQ.Client's own publish spans (TaskPublishingExtensions).
         using var activity = TaskTelemetry.StartTaskActivity(TaskTelemetry.SendSpanName, ActivityKind.Producer, "send", "send", id);
         activity?.SetTag("workqueues.task.dots", task.Dots).SetTag("workqueues.task.due_at", controls.DueAt?.ToString("O"));
         var traceId = activity?.TraceId.ToHexString();
+        var trace = MessageTraceContext.Of(activity);
         try
         {
-            var published = await WithinTimeoutAsync(token => PublishConfirmedAsync(id, task, controls, traceId, token), cancellationToken);
+            var published = await WithinTimeoutAsync(token => PublishConfirmedAsync(id, task, controls, traceId, trace, token), cancellationToken);
             announcer.Announce([published], traceId);
             return published;
         }
@@ -59,16 +60,17 @@ public sealed class TaskPublisher(
     public async Task<IReadOnlyList<PublishedTask>> PublishManyAsync(IReadOnlyList<TaskText> tasks, TaskControls controls, CancellationToken cancellationToken)
     {
         // One send span for the batch, as OpenTelemetry's messaging conventions have it: a span per task would double
-        // the cost of tracing a batch. Each message's own publish span (RabbitMQ.Client's) is its child and carries
-        // the task's id, and the task's deliver and process spans follow from that one.
+        // the cost of tracing a batch. Every message carries its context, so each task's deliver and process spans
+        // (which carry the task's id) follow from it.
         using var activity = TaskTelemetry.StartTaskActivity(TaskTelemetry.SendSpanName, ActivityKind.Producer, "send", "send", messageId: null);
         activity?.SetTag("messaging.batch.message_count", tasks.Count).SetTag("workqueues.task.due_at", controls.DueAt?.ToString("O"));
         var traceId = activity?.TraceId.ToHexString();
+        var trace = MessageTraceContext.Of(activity);
         Task<PublishedTask>[] publishes = [];
         try
         {
             var published = await WithinTimeoutAsync(
-                token => Task.WhenAll(publishes = tasks.Select(task => PublishConfirmedAsync(TaskMessage.NewId(), task, controls, traceId, token)).ToArray()),
+                token => Task.WhenAll(publishes = tasks.Select(task => PublishConfirmedAsync(TaskMessage.NewId(), task, controls, traceId, trace, token)).ToArray()),
                 cancellationToken);
             announcer.Announce(published, traceId);
             return published;
@@ -100,9 +102,11 @@ public sealed class TaskPublisher(
     }
 
     /// <summary>Tells the observers, then publishes the task until confirmed, retrying until the request's time is up.</summary>
-    private async Task<PublishedTask> PublishConfirmedAsync(string id, TaskText task, TaskControls controls, string? traceId, CancellationToken cancellationToken)
+    private async Task<PublishedTask> PublishConfirmedAsync(
+        string id, TaskText task, TaskControls controls, string? traceId, MessageTraceContext? trace, CancellationToken cancellationToken)
     {
         var properties = TaskMessage.CreateProperties(id, time.GetUtcNow(), controls);
+        trace?.WriteTo(properties);
         var (exchange, routingKey) = TaskMessage.DestinationOf(controls);
         var body = TaskText.Encode(task.Text);
 

@@ -10,7 +10,7 @@ namespace WorkQueues.IntegrationTests;
 public sealed class TracingTests(AppHostFixture fixture)
 {
     [Fact]
-    public async Task One_trace_holds_request_send_publish_deliver_process_and_ack_in_that_order()
+    public async Task One_trace_holds_request_send_deliver_process_and_ack_in_that_order()
     {
         var id = await fixture.App.PostTaskAsync($"Traced {Guid.NewGuid():N}.");
 
@@ -18,14 +18,14 @@ public sealed class TracingTests(AppHostFixture fixture)
 
         var http = Assert.Single(trace, s => s.Kind == SpanKind.Server && s.Name.StartsWith("POST", StringComparison.Ordinal));
         var send = Assert.Single(trace, s => s.Name == "send task_queue");
-        var publish = Assert.Single(trace, s => s.Name == "publish task_queue");
         var deliver = Assert.Single(trace, s => s.Name == "deliver task_queue");
         var process = Assert.Single(trace, s => s.Name == "process task");
         var ack = Assert.Single(trace, s => s.Name == "ack");
 
         Assert.Equal(http.SpanId, send.ParentSpanId);
-        Assert.Equal(send.SpanId, publish.ParentSpanId);
-        Assert.Equal(publish.SpanId, deliver.ParentSpanId);
+        // The message carries the send span's context itself; RabbitMQ.Client's publish span is not recorded.
+        Assert.Equal(send.SpanId, deliver.ParentSpanId);
+        Assert.DoesNotContain(trace, s => s.Name.StartsWith("publish", StringComparison.Ordinal));
         Assert.Equal(deliver.SpanId, process.ParentSpanId);
         Assert.Equal(process.SpanId, ack.ParentSpanId);
 
@@ -40,6 +40,27 @@ public sealed class TracingTests(AppHostFixture fixture)
         Assert.Equal("1", process.Attributes["workqueues.task.dots"]);
         Assert.Equal("1", process.Attributes["workqueues.task.attempt"]);
         Assert.False(string.IsNullOrEmpty(process.Attributes["workqueues.worker.instance"]));
+    }
+
+    [Fact]
+    public async Task A_batch_is_one_trace_whose_send_span_parents_every_task_delivery()
+    {
+        using var producer = fixture.App.CreateProducerClient();
+        var json = JsonSerializer.Serialize(new[] { $"Batch traced {Guid.NewGuid():N}.", $"Batch traced {Guid.NewGuid():N}." });
+        using var response = await producer.PostAsync("/tasks/batch", new StringContent(json, Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var ids = body.RootElement.EnumerateArray().Select(task => task.GetProperty("id").GetString()!).ToList();
+
+        var trace = await TraceOfAsync(ids[0], spans => spans.Count(s => s.Name == "ack") == 2);
+
+        var send = Assert.Single(trace, s => s.Name == "send task_queue");
+        Assert.Equal("2", send.Attributes["messaging.batch.message_count"]);
+        var delivers = trace.Where(s => s.Name == "deliver task_queue").ToList();
+        Assert.Equal(2, delivers.Count);
+        Assert.All(delivers, deliver => Assert.Equal(send.SpanId, deliver.ParentSpanId));
+        Assert.Equal(ids.Order(), trace.Where(s => s.Name == "process task").Select(s => s.Attributes["messaging.message.id"]).Order());
+        Assert.DoesNotContain(trace, s => s.Name.StartsWith("publish", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -39,6 +39,9 @@ public sealed class BenchBroker : IAsyncDisposable
         return new BenchBroker(server.Uri, server);
     }
 
+    /// <summary>CPU time the broker has used so far, when the bench started it (a given broker's is not known).</summary>
+    public TimeSpan? CpuTime => _server is null ? null : ProcessTreeCpu.Of(_server.ProcessId);
+
     public Task<IConnection> ConnectAsync(string name) =>
         new ConnectionFactory { Uri = Uri, ClientProvidedName = name }.CreateConnectionAsync();
 

@@ -15,6 +15,7 @@ public sealed class BenchmarkRun(BenchSettings settings, BenchBroker broker, Otl
     private readonly Dictionary<string, List<Rate>> _baselines = [];
     private readonly Dictionary<string, List<Bracketed>> _subjects = [];
     private readonly Dictionary<string, List<double>> _cpu = [];
+    private readonly CpuShares _shares = new(broker);
     private ServiceBinaries _binaries = null!;
 
     /// <summary>The services as this run prepared them (published or built), for parts that start services of their own.</summary>
@@ -50,6 +51,11 @@ public sealed class BenchmarkRun(BenchSettings settings, BenchBroker broker, Otl
         if (settings.Runs("drain"))
         {
             await FirstTaskAsync();
+        }
+
+        if (settings.Runs("ingest"))
+        {
+            await WarmUpIngestAsync(client);
         }
 
         // Every measurement is taken between two runs of the raw client it is compared with (baseline, subject,
@@ -159,8 +165,10 @@ public sealed class BenchmarkRun(BenchSettings settings, BenchBroker broker, Otl
     private async Task<Rate> IngestAsync(ServiceProcess producer, string name, Func<Task<Rate>> ingest)
     {
         var cpu = producer.CpuTime;
+        var others = _shares.Take();
         var rate = await ingest();
         RecordCpu($"Producer CPU per task: {name}", producer.CpuTime - cpu, rate.Count);
+        RecordShares(name, others, rate.Count);
         await _probe.PurgeAsync();
         return rate;
     }
@@ -168,6 +176,14 @@ public sealed class BenchmarkRun(BenchSettings settings, BenchBroker broker, Otl
     /// <summary>CPU per task: steadier than a rate on a shared machine, and what a task costs whatever else runs.</summary>
     private void RecordCpu(string name, TimeSpan cpu, double tasks) =>
         (_cpu.TryGetValue(name, out var list) ? list : _cpu[name] = []).Add(cpu.TotalMicroseconds / tasks);
+
+    private void RecordShares(string name, CpuShares.Mark start, double tasks)
+    {
+        foreach (var (side, cpu) in _shares.Since(start))
+        {
+            RecordCpu($"{side} CPU per task: {name}", cpu, tasks);
+        }
+    }
 
     private string Publish => $"baseline publish, {settings.ConfirmWindow} confirms outstanding";
 
@@ -183,7 +199,9 @@ public sealed class BenchmarkRun(BenchSettings settings, BenchBroker broker, Otl
     /// <summary>The raw client's publish ceiling on this broker.</summary>
     private async Task<Rate> BaselinePublishAsync()
     {
+        var others = _shares.Take();
         var rate = await _publisher.PublishAsync(settings.PublishCount, ZeroDotTask);
+        RecordShares(Publish, others, rate.Count);
         await _probe.PurgeAsync();
         return rate;
     }
@@ -196,6 +214,25 @@ public sealed class BenchmarkRun(BenchSettings settings, BenchBroker broker, Otl
         var rate = await _probe.TimeDrainAsync(BenchSettings.Workers, Patience);
         await _probe.PurgeAsync();
         return rate;
+    }
+
+    /// <summary>
+    /// Ingest of each kind for <see cref="BenchSettings.WarmUp"/>, not measured: the bench's own publisher, HTTP and JSON
+    /// code is compiled and tiered up here instead of in round 1, where its JIT took a third of a core from the batch ingest (a profile of the
+    /// first round) and its clients' CPU per task was up to three times the later rounds'.
+    /// </summary>
+    private async Task WarmUpIngestAsync(ProducerClient client)
+    {
+        Say($"warm-up: baseline publish, batch ingest and single-POST ingest for {settings.WarmUp.TotalSeconds:0} s, not measured");
+        var warming = System.Diagnostics.Stopwatch.StartNew();
+        do
+        {
+            await _publisher.PublishAsync(settings.WarmUpCount, ZeroDotTask);
+            await client.PostBatchesAsync(settings.WarmUpCount, BenchSettings.BatchSize, BenchSettings.BatchClients, ZeroDotTask);
+            await client.PostEachAsync(settings.WarmUpCount / 4, BenchSettings.HttpClients, ZeroDotTask);
+            await _probe.PurgeAsync();
+        }
+        while (warming.Elapsed < settings.WarmUp);
     }
 
     /// <summary>A Worker's cold start: from launching the process to its first task done.</summary>

@@ -33,6 +33,9 @@ public sealed class LocalRabbitMQProcess : IAsyncDisposable
 
     public Uri Uri => new(ConnectionString);
 
+    /// <summary>The started <c>rabbitmq-server</c> script's process; the broker (<c>beam.smp</c>) runs under it.</summary>
+    public int ProcessId => _server.Id;
+
     public int AmqpPort { get; }
 
     public int ManagementPort { get; }

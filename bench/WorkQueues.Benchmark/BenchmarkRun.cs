@@ -217,9 +217,9 @@ public sealed class BenchmarkRun(BenchSettings settings, BenchBroker broker, Otl
     }
 
     /// <summary>
-    /// Ingest of each kind for <see cref="BenchSettings.WarmUp"/>, not measured: the bench's own publisher, HTTP and JSON
-    /// code is compiled and tiered up here instead of in round 1, where its JIT took a third of a core from the batch ingest (a profile of the
-    /// first round) and its clients' CPU per task was up to three times the later rounds'.
+    /// Ingest of each kind for <see cref="BenchSettings.WarmUp"/>, not measured: the bench's own publisher, HTTP and
+    /// JSON code is compiled and tiered up here instead of in round 1, where its JIT took a third of a core from the
+    /// batch ingest (a profile of that round) and its clients' CPU per task was up to three times the later rounds'.
     /// </summary>
     private async Task WarmUpIngestAsync(ProducerClient client)
     {

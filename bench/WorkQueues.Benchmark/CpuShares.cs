@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace WorkQueues.Benchmark;
 
 /// <summary>
@@ -11,11 +9,7 @@ public sealed class CpuShares(BenchBroker broker)
 {
     public readonly record struct Mark(TimeSpan? Broker, TimeSpan Bench);
 
-    public Mark Take()
-    {
-        using var bench = Process.GetCurrentProcess();
-        return new(broker.CpuTime, bench.TotalProcessorTime);
-    }
+    public Mark Take() => new(broker.CpuTime, Environment.CpuUsage.TotalTime);
 
     /// <summary>Each side's CPU since <paramref name="start"/>.</summary>
     public IEnumerable<(string Side, TimeSpan Cpu)> Since(Mark start)

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
+using WorkQueues.ServiceDefaults;
 using WorkQueues.Tasks;
 
 namespace Microsoft.Extensions.Hosting;
@@ -49,6 +50,7 @@ public static class Extensions
                 .AddRuntimeInstrumentation()
                 .AddMeter(TaskTelemetry.Name))
             .WithTracing(tracing => tracing
+                .AddProcessor(new UntracedMessageFilter())
                 .AddSource(builder.Environment.ApplicationName, TaskTelemetry.Name)
                 .AddAspNetCoreInstrumentation(aspnet =>
                     // Probes every few seconds would bury the traces people came for.
@@ -59,6 +61,8 @@ public static class Extensions
         {
             builder.Services.AddOpenTelemetry().UseOtlpExporter();
         }
+
+        builder.Services.AddHostedService<TelemetryShutdown>();
 
         return builder;
     }

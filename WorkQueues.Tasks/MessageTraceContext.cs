@@ -16,6 +16,20 @@ public sealed class MessageTraceContext
 
     private MessageTraceContext(KeyValuePair<string, object?>[] headers) => _headers = headers;
 
+    /// <summary>
+    /// The parent span the services name for their own traffic that belongs to no task (task events, a Worker's stream
+    /// marker), whose every delivery would otherwise be a trace of its own: a fixed id, so that a receiving service can
+    /// recognise it and record nothing (ServiceDefaults), whatever its sampler.
+    /// </summary>
+    public static readonly ActivitySpanId UntracedParentSpanId = ActivitySpanId.CreateFromString("776f726b71756575");
+
+    /// <summary>
+    /// The context of <see cref="UntracedParentSpanId"/>, with the sampled flag off: a consumer that samples by its parent
+    /// (OpenTelemetry's default) records no span for it either.
+    /// </summary>
+    public static MessageTraceContext Untraced { get; } = new(
+        [new("traceparent", $"00-776f726b7175657565732d756e747261-{UntracedParentSpanId.ToHexString()}-00")]);
+
     /// <summary>The context of <paramref name="activity"/>, or none when there is no span (tracing off or sampled out).</summary>
     public static MessageTraceContext? Of(Activity? activity)
     {

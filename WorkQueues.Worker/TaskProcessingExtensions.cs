@@ -17,8 +17,7 @@ public static class TaskProcessingExtensions
     /// </summary>
     public static TaskProcessingBuilder AddTaskProcessing(this IHostApplicationBuilder builder)
     {
-        // Every node of a cluster, and automatic recovery, so the service moves to a surviving node when its own dies.
-        builder.AddRabbitMQClient("messaging", configureConnectionFactory: factory => BrokerEndpoints.Configure(factory, builder.Configuration[BrokerEndpoints.ConfigurationKey]));
+        builder.AddBrokerClient();
 
         builder.Services.AddOptions<TaskOptions>()
             .BindConfiguration(TaskOptions.SectionName)

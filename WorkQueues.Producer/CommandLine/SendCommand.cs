@@ -73,10 +73,10 @@ internal sealed class SendCommand
         });
         if (Broker is not null)
         {
-            builder.Configuration["ConnectionStrings:messaging"] = Broker;
+            builder.Configuration[$"ConnectionStrings:{BrokerClientExtensions.ConnectionName}"] = Broker;
         }
 
-        if (string.IsNullOrEmpty(builder.Configuration.GetConnectionString("messaging")))
+        if (string.IsNullOrEmpty(builder.Configuration.GetConnectionString(BrokerClientExtensions.ConnectionName)))
         {
             return Fail("no broker: set ConnectionStrings__messaging or pass --broker amqp://user:password@host:5672");
         }

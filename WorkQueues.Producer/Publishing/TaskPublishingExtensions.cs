@@ -1,6 +1,4 @@
 using Microsoft.Extensions.Options;
-using OpenTelemetry.Trace;
-using RabbitMQ.Client;
 using WorkQueues.Producer.Api;
 using WorkQueues.Tasks;
 
@@ -8,20 +6,10 @@ namespace WorkQueues.Producer.Publishing;
 
 public static class TaskPublishingExtensions
 {
-    /// <summary>The connection retries' spans of Aspire's RabbitMQ client, which its own tracing would have listened to.</summary>
-    private const string AspireRabbitMQActivitySourceName = "Aspire.RabbitMQ.Client";
-
     /// <summary>The broker connection, the task rules and the publisher: all that sending (and cancelling) tasks needs.</summary>
     public static IHostApplicationBuilder AddTaskPublishing(this IHostApplicationBuilder builder)
     {
-        // Every node of a cluster, and automatic recovery, so the service moves to a surviving node when its own dies.
-        builder.AddRabbitMQClient(
-            "messaging",
-            settings => settings.DisableTracing = true,
-            factory => BrokerEndpoints.Configure(factory, builder.Configuration[BrokerEndpoints.ConfigurationKey]));
-        // RabbitMQ.Client's spans except its publish span: the send span is each task's Producer span and its messages
-        // carry that span's context (MessageTraceContext). A publish span per message was 40 % of a batch's CPU.
-        builder.Services.AddOpenTelemetry().WithTracing(tracing => tracing.AddSource(AspireRabbitMQActivitySourceName, RabbitMQActivitySource.SubscriberSourceName));
+        builder.AddBrokerClient();
 
         builder.Services.AddOptions<TaskOptions>()
             .BindConfiguration(TaskOptions.SectionName)

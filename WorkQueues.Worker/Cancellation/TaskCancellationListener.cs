@@ -57,9 +57,9 @@ public sealed partial class TaskCancellationListener(IConnection connection, Can
 
         await using var publisher = await connection.CreateChannelAsync(
             new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancellationToken);
-        await publisher.BasicPublishAsync(string.Empty, TaskCancellation.StreamName, mandatory: true,
-            new BasicProperties { Type = MarkerType, MessageId = _marker, Timestamp = new AmqpTimestamp(time.GetUtcNow().ToUnixTimeSeconds()) },
-            ReadOnlyMemory<byte>.Empty, cancellationToken);
+        var marker = new BasicProperties { Type = MarkerType, MessageId = _marker, Timestamp = new AmqpTimestamp(time.GetUtcNow().ToUnixTimeSeconds()) };
+        MessageTraceContext.Untraced.WriteTo(marker);
+        await publisher.BasicPublishAsync(string.Empty, TaskCancellation.StreamName, mandatory: true, marker, ReadOnlyMemory<byte>.Empty, cancellationToken);
     }
 
     /// <summary>Reads the stream from <see cref="TaskCancellation.Retention"/> ago on a new channel (cancels read twice are one).</summary>

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using Microsoft.Extensions.Options;
 using RabbitMQ.Client;
@@ -52,7 +53,12 @@ public sealed class FailedTaskRouter(IConnection connection, IOptions<WorkerOpti
 
     private async Task PublishAsync(string queue, TaskDelivery delivery, Dictionary<string, object?> headers, CancellationToken cancellationToken)
     {
+        // The copy's own send span, whose context it carries (the service records no RabbitMQ.Client publish spans), so
+        // the next attempt's delivery continues this attempt's trace.
+        using var activity = TaskTelemetry.StartTaskActivity("send " + queue, ActivityKind.Producer, "send", "send", delivery.Id);
+        activity?.SetTag("messaging.destination.name", queue);
         var properties = TaskMessage.CopyProperties(delivery.Properties, headers);
+        MessageTraceContext.Of(activity)?.WriteTo(properties);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(ForwardTimeout);
         try
@@ -72,6 +78,7 @@ public sealed class FailedTaskRouter(IConnection connection, IOptions<WorkerOpti
         }
         catch (Exception ex) when (ex is not OperationCanceledException || timeout.IsCancellationRequested)
         {
+            activity.RecordFailure(ex);
             await Task.Delay(FailurePause, time, CancellationToken.None);
             throw new IOException(
                 timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested

@@ -75,6 +75,37 @@ public sealed class TracingTests(AppHostFixture fixture)
         Assert.Equal("1", attempts[0].Attributes["workqueues.task.attempt"]);
         Assert.NotEqual(2, attempts[1].StatusCode);
         Assert.Equal("2", attempts[1].Attributes["workqueues.task.attempt"]);
+
+        // The first attempt's copy is sent in a span of the Worker's own, which the second attempt's delivery follows.
+        var forward = Assert.Single(trace, s => s.Name.StartsWith("send task_queue.retry.", StringComparison.Ordinal));
+        Assert.Equal(attempts[0].SpanId, forward.ParentSpanId);
+        Assert.Equal(SpanKind.Producer, forward.Kind);
+        Assert.Equal(id, forward.Attributes["messaging.message.id"]);
+        var secondDelivery = Assert.Single(trace, s => s.SpanId == attempts[1].ParentSpanId);
+        Assert.Equal("deliver task_queue", secondDelivery.Name);
+        Assert.Equal(forward.SpanId, secondDelivery.ParentSpanId);
+        Assert.DoesNotContain(trace, s => s.Name.StartsWith("publish", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Task_events_make_no_traces_of_their_own()
+    {
+        using var producer = fixture.App.CreateProducerClient();
+        var id = await fixture.App.PostTaskAsync($"Events untraced {Guid.NewGuid():N}.");
+        // The Producer learns of the completion only from the Worker's events, so they have been sent by then.
+        await Eventually.ReturnsAsync(
+            async () => JsonDocument.Parse(await producer.GetStringAsync($"/tasks/{id}")).RootElement.GetProperty("state").GetString(),
+            state => state == "completed",
+            TimeSpan.FromSeconds(30),
+            "the task to be reported completed");
+        await TraceOfAsync(id, spans => spans.Any(s => s.Name == "ack"));
+
+        // Neither service records RabbitMQ.Client's publish spans, and the events' messages are marked not sampled, so
+        // their deliveries record none either: each batch of events was a trace of its own (and each Worker's stream marker).
+        var spans = await fixture.App.Dashboard.GetSpansAsync();
+        Assert.DoesNotContain(spans, s => s.Name.StartsWith("publish", StringComparison.Ordinal));
+        Assert.DoesNotContain(spans, s => s.Kind == SpanKind.Consumer && s.ParentSpanId == "" && s.Name != "deliver task_queue");
+        Assert.DoesNotContain(spans, s => s.Service == "producer" && s.Kind == SpanKind.Consumer);
     }
 
     [Fact]

@@ -6,9 +6,9 @@ namespace WorkQueues.Tasks;
 /// <summary>
 /// The trace context a message carries in its headers (W3C <c>traceparent</c>, and <c>tracestate</c> when there is
 /// one), written through the process's <see cref="DistributedContextPropagator"/> as RabbitMQ.Client's own injector
-/// writes it, so the consumer's <c>deliver</c> span (RabbitMQ.Client's) continues the sender's trace. The Producer
-/// writes it from its <c>send</c> span instead of listening to RabbitMQ.Client's publish spans: one span a message
-/// less, and a batch computes its headers once for all its messages (docs/benchmarks.md, fifth pass).
+/// writes it, so the consumer's <c>deliver</c> span (RabbitMQ.Client's) continues the sender's trace. The services
+/// write it from their own <c>send</c> spans instead of listening to RabbitMQ.Client's publish spans: one span a
+/// message less, and a batch computes its headers once for all its messages (docs/benchmarks.md, fifth pass).
 /// </summary>
 public sealed class MessageTraceContext
 {
@@ -17,18 +17,18 @@ public sealed class MessageTraceContext
     private MessageTraceContext(KeyValuePair<string, object?>[] headers) => _headers = headers;
 
     /// <summary>
-    /// The parent span the services name for their own traffic that belongs to no task (task events, a Worker's stream
-    /// marker), whose every delivery would otherwise be a trace of its own: a fixed id, so that a receiving service can
-    /// recognise it and record nothing (ServiceDefaults), whatever its sampler.
+    /// The trace the services put their own traffic in that belongs to no task (task events, a Worker's stream marker),
+    /// whose every delivery would otherwise be a trace of its own: a fixed id, so that a receiving service recognises it
+    /// and records nothing in it (ServiceDefaults), whatever its sampler.
     /// </summary>
-    public static readonly ActivitySpanId UntracedParentSpanId = ActivitySpanId.CreateFromString("776f726b71756575");
+    public static readonly ActivityTraceId UntracedTraceId = ActivityTraceId.CreateFromString("776f726b7175657565732d756e747261");
 
     /// <summary>
-    /// The context of <see cref="UntracedParentSpanId"/>, with the sampled flag off: a consumer that samples by its parent
+    /// A context in <see cref="UntracedTraceId"/> with the sampled flag off: a consumer that samples by its parent
     /// (OpenTelemetry's default) records no span for it either.
     /// </summary>
     public static MessageTraceContext Untraced { get; } = new(
-        [new("traceparent", $"00-776f726b7175657565732d756e747261-{UntracedParentSpanId.ToHexString()}-00")]);
+        [new("traceparent", $"00-{UntracedTraceId.ToHexString()}-776f726b71756575-00")]);
 
     /// <summary>The context of <paramref name="activity"/>, or none when there is no span (tracing off or sampled out).</summary>
     public static MessageTraceContext? Of(Activity? activity)

@@ -5,7 +5,7 @@ namespace WorkQueues.Tasks;
 
 /// <summary>
 /// WorkQueues' own spans and instruments. Span attributes follow the OpenTelemetry messaging semantic conventions,
-/// so the dashboard shows them beside RabbitMQ.Client's <c>publish</c> and <c>deliver</c> spans.
+/// so the dashboard shows them beside RabbitMQ.Client's <c>deliver</c> spans.
 /// </summary>
 public static class TaskTelemetry
 {

@@ -78,13 +78,16 @@ public sealed class FailedTaskRouter(IConnection connection, IOptions<WorkerOpti
         }
         catch (Exception ex) when (ex is not OperationCanceledException || timeout.IsCancellationRequested)
         {
-            activity.RecordFailure(ex);
-            await Task.Delay(FailurePause, time, CancellationToken.None);
-            throw new IOException(
+            var failure = new IOException(
                 timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested
                     ? $"The broker did not confirm the copy in {queue} within {ForwardTimeout.TotalSeconds:0} s."
                     : $"The copy in {queue} was not confirmed: {ex.Message}",
                 ex);
+            // The span ends with the send; the pause is not part of it.
+            activity.RecordFailure(failure);
+            activity?.Stop();
+            await Task.Delay(FailurePause, time, CancellationToken.None);
+            throw failure;
         }
     }
 

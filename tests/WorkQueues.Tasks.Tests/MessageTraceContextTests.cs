@@ -6,14 +6,14 @@ namespace WorkQueues.Tasks.Tests;
 public sealed class MessageTraceContextTests
 {
     [Fact]
-    public void The_untraced_context_names_the_untraced_parent_and_is_not_sampled()
+    public void The_untraced_context_is_in_the_untraced_trace_and_not_sampled()
     {
         var properties = new BasicProperties();
         MessageTraceContext.Untraced.WriteTo(properties);
 
         var traceparent = Assert.IsType<string>(properties.Headers!["traceparent"]);
         Assert.True(ActivityContext.TryParse(traceparent, null, out var context));
-        Assert.Equal(MessageTraceContext.UntracedParentSpanId, context.SpanId);
+        Assert.Equal(MessageTraceContext.UntracedTraceId, context.TraceId);
         Assert.Equal(ActivityTraceFlags.None, context.TraceFlags);
     }
 

@@ -4,7 +4,7 @@ namespace WorkQueues.Benchmark;
 /// One benchmark run: the Producer and Workers as real processes, each measurement taken between two runs of the raw
 /// client on the same broker, so every target is a ratio of figures measured seconds apart on the same machine.
 /// </summary>
-public sealed class BenchmarkRun(BenchSettings settings, BenchBroker broker, OtlpSink telemetry, TextWriter progress)
+public sealed partial class BenchmarkRun(BenchSettings settings, BenchBroker broker, OtlpSink telemetry, TextWriter progress)
 {
     private const string ProducerProject = "WorkQueues.Producer";
     private const string WorkerProject = "WorkQueues.Worker";
@@ -120,6 +120,13 @@ public sealed class BenchmarkRun(BenchSettings settings, BenchBroker broker, Otl
             _report.Add("cold start: dotnet run --project WorkQueues.AppHost to first task done", (await ColdStart.MeasureAsync(Patience, progress)).TotalSeconds, "s");
         }
 
+        JudgeTargets(makespan, ideal, producerPeak, workerPeak);
+        return _report;
+    }
+
+    /// <summary>Each target, judged on the median of the rounds (<see cref="BenchReport"/>).</summary>
+    private void JudgeTargets(Figure? makespan, Figure? ideal, Figure? producerPeak, Figure? workerPeak)
+    {
         void AtLeast(string name, string measured, double target) =>
             _report.AtLeast(name, Spread.Of(_subjects[measured].Select(r => r.Ratio)), target, $"{measured} / mean of the baselines around it");
 
@@ -150,7 +157,6 @@ public sealed class BenchmarkRun(BenchSettings settings, BenchBroker broker, Otl
         _report.AtMost("Worker RSS ≤ 80 MB", workerPeak, 80);
         _report.AtMost("Producer RSS ≤ 120 MB", producerPeak, 120);
         _report.AtMost("cold start ≤ 15 s", _report.Find("cold start"), 15);
-        return _report;
     }
 
     private void Record(string name, Bracketed run) => (_subjects.TryGetValue(name, out var list) ? list : _subjects[name] = []).Add(run);
@@ -159,17 +165,6 @@ public sealed class BenchmarkRun(BenchSettings settings, BenchBroker broker, Otl
     {
         var rate = await measurement;
         (_baselines.TryGetValue(name, out var list) ? list : _baselines[name] = []).Add(rate);
-        return rate;
-    }
-
-    private async Task<Rate> IngestAsync(ServiceProcess producer, string name, Func<Task<Rate>> ingest)
-    {
-        var cpu = producer.CpuTime;
-        var others = _shares.Take();
-        var rate = await ingest();
-        RecordCpu($"Producer CPU per task: {name}", producer.CpuTime - cpu, rate.Count);
-        RecordShares(name, others, rate.Count);
-        await _probe.PurgeAsync();
         return rate;
     }
 
@@ -185,119 +180,7 @@ public sealed class BenchmarkRun(BenchSettings settings, BenchBroker broker, Otl
         }
     }
 
-    private string Publish => $"baseline publish, {settings.ConfirmWindow} confirms outstanding";
-
-    private static string Batch => $"ingest POST /tasks/batch ({BenchSettings.BatchSize}/request, {BenchSettings.BatchClients} clients)";
-
-    private static string Single => $"ingest POST /tasks ({BenchSettings.HttpClients} keep-alive clients)";
-
-    private static string Consume(ushort prefetch) => $"baseline consume, {BenchSettings.Workers} consumers, prefetch {prefetch}";
-
-    private static string Drain(ushort prefetch, bool tracing) =>
-        $"drain, {BenchSettings.Workers} Workers, Concurrency {prefetch}, tracing {(tracing ? "on" : "off")}";
-
-    /// <summary>The raw client's publish ceiling on this broker.</summary>
-    private async Task<Rate> BaselinePublishAsync()
-    {
-        var others = _shares.Take();
-        var rate = await _publisher.PublishAsync(settings.PublishCount, ZeroDotTask);
-        RecordShares(Publish, others, rate.Count);
-        await _probe.PurgeAsync();
-        return rate;
-    }
-
-    /// <summary>The raw client's consume ceiling: a pre-filled queue drained by the baseline consumers.</summary>
-    private async Task<Rate> BaselineConsumeAsync(ushort prefetch)
-    {
-        await _publisher.PublishAsync(settings.ConsumeCount, ZeroDotTask);
-        await using var consumers = await BaselineConsumers.StartAsync(broker, BenchSettings.Workers, prefetch);
-        var rate = await _probe.TimeDrainAsync(BenchSettings.Workers, Patience);
-        await _probe.PurgeAsync();
-        return rate;
-    }
-
-    /// <summary>
-    /// Ingest of each kind for <see cref="BenchSettings.WarmUp"/>, not measured: the bench's own publisher, HTTP and
-    /// JSON code is compiled and tiered up here instead of in round 1, where its JIT took a third of a core from the
-    /// batch ingest (a profile of that round) and its clients' CPU per task was up to three times the later rounds'.
-    /// </summary>
-    private async Task WarmUpIngestAsync(ProducerClient client)
-    {
-        Say($"warm-up: baseline publish, batch ingest and single-POST ingest for {settings.WarmUp.TotalSeconds:0} s, not measured");
-        var warming = System.Diagnostics.Stopwatch.StartNew();
-        do
-        {
-            await _publisher.PublishAsync(settings.WarmUpCount, ZeroDotTask);
-            await client.PostBatchesAsync(settings.WarmUpCount, BenchSettings.BatchSize, BenchSettings.BatchClients, ZeroDotTask);
-            await client.PostEachAsync(settings.WarmUpCount / 4, BenchSettings.HttpClients, ZeroDotTask);
-            await _probe.PurgeAsync();
-        }
-        while (warming.Elapsed < settings.WarmUp);
-    }
-
-    /// <summary>A Worker's cold start: from launching the process to its first task done.</summary>
-    private async Task FirstTaskAsync()
-    {
-        var firstId = Guid.NewGuid().ToString("N");
-        await _publisher.PublishAsync(1, _ => "first task", _ => firstId);
-        var firstWorker = StartWorker(0, concurrency: 1, tracing: true);
-        await _completions.WaitForAsync([firstId], Patience);
-        _report.Add("Worker: start to first task done", firstWorker.SinceStart.Elapsed.TotalSeconds, "s");
-        _report.Add("Worker RSS after its first task", ToMegabytes(firstWorker.RssBytes), "MB");
-        await StopAsync([firstWorker]);
-    }
-
-    /// <summary>Zero-dot tasks through the Worker replicas, timed warm.</summary>
-    private async Task<Rate> WorkerDrainAsync(ushort prefetch, bool tracing)
-    {
-        var workers = Enumerable.Range(0, BenchSettings.Workers).Select(w => StartWorker(w, prefetch, tracing)).ToArray();
-        var rate = await TimeWarmDrainAsync(workers, $"Worker CPU per task: {Drain(prefetch, tracing)}");
-        await StopAsync(workers);
-        await _probe.PurgeAsync();
-        return rate;
-    }
-
-    /// <summary>A warm drain (<see cref="WarmDrain"/>), with the Workers' CPU per task over the timed part.</summary>
-    private async Task<Rate> TimeWarmDrainAsync(IReadOnlyList<ServiceProcess> workers, string cpuFigure)
-    {
-        var (rate, cpu) = await WarmDrain.TimeAsync(_probe, _publisher, workers, settings, ZeroDotTask, Patience);
-        RecordCpu(cpuFigure, cpu, settings.DrainCount);
-        return rate;
-    }
-
-    /// <summary>The fixed mix on idle Workers at the tutorial's prefetch 1.</summary>
-    private async Task<(Figure Makespan, Figure Ideal)> FairDispatchAsync()
-    {
-        Say("fair dispatch");
-        var dot = settings.FairDispatchDot;
-        var workers = Enumerable.Range(0, BenchSettings.Workers).Select(w => StartWorker(w, concurrency: 1, tracing: true, dot)).ToArray();
-        await _probe.WaitForConsumersAsync(BenchSettings.Workers, Patience);
-        var mix = FairDispatchMix.Dots;
-        var ids = mix.Select(_ => Guid.NewGuid().ToString("N")).ToArray();
-        var queuedAt = _completions.Now;
-        await _publisher.PublishAsync(mix.Count, i => FairDispatchMix.TaskText(i, mix[i]), i => ids[i]);
-        var makespan = _report.Add($"fair dispatch: makespan of {mix.Count} tasks, {mix.Sum()} dots of {dot.TotalMilliseconds:0} ms", (await _completions.WaitForAsync(ids, Patience) - queuedAt).TotalSeconds, "s");
-        var ideal = _report.Add($"fair dispatch: ideal schedule on {BenchSettings.Workers} workers", FairDispatchMix.IdealDots(mix, BenchSettings.Workers) * dot.TotalSeconds, "s");
-        _report.Add("fair dispatch: round robin (no prefetch limit) would take", FairDispatchMix.RoundRobinDots(mix, BenchSettings.Workers) * dot.TotalSeconds, "s");
-        await StopAsync(workers);
-        return (makespan, ideal);
-    }
-
     private static string ZeroDotTask(int i) => $"bench task {i}";
-
-    private ServiceProcess StartWorker(int replica, int concurrency, bool tracing, TimeSpan? dot = null)
-    {
-        var environment = new Dictionary<string, string>(ServiceEnvironment(tracing))
-        {
-            ["Worker__Concurrency"] = concurrency.ToString(),
-        };
-        if (dot is { } duration)
-        {
-            environment["Worker__DotDuration"] = duration.ToString("c");
-        }
-
-        return StartService(WorkerProject, $"worker-{replica}", environment);
-    }
 
     private readonly ServiceEnvironment _environment = new(settings, telemetry);
 
@@ -305,18 +188,6 @@ public sealed class BenchmarkRun(BenchSettings settings, BenchBroker broker, Otl
         ServiceProcess.Start(_binaries, project, name, environment);
 
     private IReadOnlyDictionary<string, string> ServiceEnvironment(bool tracing) => _environment.For(broker.Uri, tracing);
-
-    private async Task StopAsync(IReadOnlyList<ServiceProcess> workers)
-    {
-        foreach (var worker in workers)
-        {
-            worker.EnsureRunning();
-            _workerPeaks.Add(worker.PeakRssBytes);
-            await worker.DisposeAsync();
-        }
-
-        Say($"  Worker peak RSS: {string.Join(", ", workers.Select(w => $"{ToMegabytes(w.PeakRssBytes):0} MB"))}");
-    }
 
     private void Say(string line) => progress.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] {line}");
 

@@ -1,0 +1,51 @@
+namespace WorkQueues.Benchmark;
+
+/// <summary>Ingest: the Producer's HTTP APIs against the raw client's publish.</summary>
+public sealed partial class BenchmarkRun
+{
+    private async Task<Rate> IngestAsync(ServiceProcess producer, string name, Func<Task<Rate>> ingest)
+    {
+        var cpu = producer.CpuTime;
+        var others = _shares.Take();
+        var rate = await ingest();
+        RecordCpu($"Producer CPU per task: {name}", producer.CpuTime - cpu, rate.Count);
+        RecordShares(name, others, rate.Count);
+        await _probe.PurgeAsync();
+        return rate;
+    }
+
+    private string Publish => $"baseline publish, {settings.ConfirmWindow} confirms outstanding";
+
+    private static string Batch => $"ingest POST /tasks/batch ({BenchSettings.BatchSize}/request, {BenchSettings.BatchClients} clients)";
+
+    private static string Single => $"ingest POST /tasks ({BenchSettings.HttpClients} keep-alive clients)";
+
+    /// <summary>The raw client's publish ceiling on this broker.</summary>
+    private async Task<Rate> BaselinePublishAsync()
+    {
+        var others = _shares.Take();
+        var rate = await _publisher.PublishAsync(settings.PublishCount, ZeroDotTask);
+        RecordShares(Publish, others, rate.Count);
+        await _probe.PurgeAsync();
+        return rate;
+    }
+
+    /// <summary>
+    /// Ingest of each kind for <see cref="BenchSettings.WarmUp"/>, not measured: the bench's own publisher, HTTP and
+    /// JSON code is compiled and tiered up here instead of in round 1, where its JIT took a third of a core from the
+    /// batch ingest (a profile of that round) and its clients' CPU per task was up to three times the later rounds'.
+    /// </summary>
+    private async Task WarmUpIngestAsync(ProducerClient client)
+    {
+        Say($"warm-up: baseline publish, batch ingest and single-POST ingest for {settings.WarmUp.TotalSeconds:0} s, not measured");
+        var warming = System.Diagnostics.Stopwatch.StartNew();
+        do
+        {
+            await _publisher.PublishAsync(settings.WarmUpCount, ZeroDotTask);
+            await client.PostBatchesAsync(settings.WarmUpCount, BenchSettings.BatchSize, BenchSettings.BatchClients, ZeroDotTask);
+            await client.PostEachAsync(settings.WarmUpCount / 4, BenchSettings.HttpClients, ZeroDotTask);
+            await _probe.PurgeAsync();
+        }
+        while (warming.Elapsed < settings.WarmUp);
+    }
+}

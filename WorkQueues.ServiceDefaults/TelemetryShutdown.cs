@@ -16,14 +16,20 @@ internal sealed class TelemetryShutdown(IServiceProvider services) : IHostedLife
 {
     public static readonly TimeSpan Budget = TimeSpan.FromSeconds(2);
 
+    // Taken when the host starts: by the time it has stopped, its service provider may already be disposed (a test
+    // host's factory disposes it while stopping).
+    private readonly TracerProvider? _traces = services.GetService<TracerProvider>();
+    private readonly MeterProvider? _metrics = services.GetService<MeterProvider>();
+    private readonly LoggerProvider? _logs = services.GetService<LoggerProvider>();
+
     public Task StoppedAsync(CancellationToken cancellationToken)
     {
         var milliseconds = (int)Budget.TotalMilliseconds;
         // Side by side, so the three together take one budget; a provider shut down here is not waited for again.
         return Task.WhenAll(
-            Task.Run(() => services.GetService<TracerProvider>()?.Shutdown(milliseconds), CancellationToken.None),
-            Task.Run(() => services.GetService<MeterProvider>()?.Shutdown(milliseconds), CancellationToken.None),
-            Task.Run(() => services.GetService<LoggerProvider>()?.Shutdown(milliseconds), CancellationToken.None));
+            Task.Run(() => _traces?.Shutdown(milliseconds), CancellationToken.None),
+            Task.Run(() => _metrics?.Shutdown(milliseconds), CancellationToken.None),
+            Task.Run(() => _logs?.Shutdown(milliseconds), CancellationToken.None));
     }
 
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;

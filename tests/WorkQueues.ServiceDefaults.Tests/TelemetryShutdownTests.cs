@@ -43,4 +43,18 @@ public sealed class TelemetryShutdownTests
         // providers' disposal takes without it (5 s each, one after the other).
         Assert.InRange(clock.Elapsed, TimeSpan.Zero, TelemetryShutdown.Budget * 3 + TimeSpan.FromSeconds(1));
     }
+
+    /// <summary>As a test host's factory can stop it: its service provider already disposed.</summary>
+    [Fact]
+    public async Task Stopping_a_host_whose_services_are_already_disposed_does_not_throw()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.AddServiceDefaults();
+        var host = builder.Build();
+        await host.StartAsync();
+
+        await ((IAsyncDisposable)host.Services).DisposeAsync();
+
+        await host.StopAsync();
+    }
 }

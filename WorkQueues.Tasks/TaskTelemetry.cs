@@ -19,13 +19,14 @@ public static class TaskTelemetry
     public const string SendSpanName = "send " + TaskQueueTopology.QueueName;
     public const string ProcessSpanName = "process task";
 
-    /// <summary>Starts a span with the messaging attributes every task span carries.</summary>
-    public static Activity? StartTaskActivity(string name, ActivityKind kind, string operationType, string operationName, string? messageId)
+    /// <summary>Starts a span with the messaging attributes every task span carries; its queue is <c>task_queue</c> unless given.</summary>
+    public static Activity? StartTaskActivity(
+        string name, ActivityKind kind, string operationType, string operationName, string? messageId, string destination = TaskQueueTopology.QueueName)
     {
         var activity = Source.StartActivity(name, kind);
         activity?
             .SetTag("messaging.system", "rabbitmq")
-            .SetTag("messaging.destination.name", TaskQueueTopology.QueueName)
+            .SetTag("messaging.destination.name", destination)
             .SetTag("messaging.operation.type", operationType)
             .SetTag("messaging.operation.name", operationName)
             .SetTag("messaging.message.id", messageId);

@@ -55,8 +55,7 @@ public sealed class FailedTaskRouter(IConnection connection, IOptions<WorkerOpti
     {
         // The copy's own send span, whose context it carries (the service records no RabbitMQ.Client publish spans), so
         // the next attempt's delivery continues this attempt's trace.
-        using var activity = TaskTelemetry.StartTaskActivity("send " + queue, ActivityKind.Producer, "send", "send", delivery.Id);
-        activity?.SetTag("messaging.destination.name", queue);
+        using var activity = TaskTelemetry.StartTaskActivity("send " + queue, ActivityKind.Producer, "send", "send", delivery.Id, queue);
         var properties = TaskMessage.CopyProperties(delivery.Properties, headers);
         MessageTraceContext.Of(activity)?.WriteTo(properties);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

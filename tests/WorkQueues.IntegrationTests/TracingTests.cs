@@ -82,6 +82,7 @@ public sealed class TracingTests(AppHostFixture fixture)
         Assert.Equal(attempts[0].SpanId, forward.ParentSpanId);
         Assert.Equal(SpanKind.Producer, forward.Kind);
         Assert.Equal(id, forward.Attributes["messaging.message.id"]);
+        Assert.Equal(forward.Name["send ".Length..], forward.Attributes["messaging.destination.name"]);
         var secondDelivery = Assert.Single(trace, s => s.SpanId == attempts[1].ParentSpanId);
         Assert.Equal("deliver task_queue", secondDelivery.Name);
         Assert.Equal(forward.SpanId, secondDelivery.ParentSpanId);

@@ -12,6 +12,7 @@ namespace WorkQueues.IntegrationTests;
 /// once, whatever is killed or restarted meanwhile.
 /// </summary>
 [Collection(ChaosCollection.Name)]
+[Trait(TestLane.Trait, TestLane.Second)]
 public sealed class ChaosTests(ChaosFixture fixture, ITestOutputHelper output) : IAsyncLifetime
 {
     public Task InitializeAsync() => fixture.RestoreWorkersAsync();

@@ -13,6 +13,7 @@ namespace WorkQueues.IntegrationTests;
 /// the workers dead-letter what they cannot read without crashing or looping.
 /// </summary>
 [Collection(ChaosCollection.Name)]
+[Trait(TestLane.Trait, TestLane.Second)]
 public sealed class FuzzTests(ChaosFixture fixture, ITestOutputHelper output) : IAsyncLifetime
 {
     private const int Seed = 20261128;

@@ -4,6 +4,7 @@ namespace WorkQueues.IntegrationTests.ContainerPath;
 
 /// <summary>Messaging:Nodes=3 on the container path: three podman containers that form one cluster with quorum task queues.</summary>
 [Collection(ContainerClusterCollection.Name)]
+[Trait(TestLane.Trait, TestLane.Second)]
 public sealed class ContainerClusterTests(ContainerClusterFixture fixture)
 {
     [SkippableFact]

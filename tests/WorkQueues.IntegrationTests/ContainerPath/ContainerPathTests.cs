@@ -11,6 +11,7 @@ namespace WorkQueues.IntegrationTests.ContainerPath;
 /// stands in for the official one, chosen by auto because ASPIRE_CONTAINER_RUNTIME says podman.
 /// </summary>
 [Collection(ContainerPathCollection.Name)]
+[Trait(TestLane.Trait, TestLane.Second)]
 public sealed class ContainerPathTests(ContainerPathFixture fixture)
 {
     private static readonly string[] TutorialTasks =

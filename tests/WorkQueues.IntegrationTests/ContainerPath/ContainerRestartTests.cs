@@ -8,6 +8,7 @@ namespace WorkQueues.IntegrationTests.ContainerPath;
 /// the tasks wait on the data volume. The workers are stopped first, so the tasks are surely in the broker.
 /// </summary>
 [Collection(ContainerPathCollection.Name)]
+[Trait(TestLane.Trait, TestLane.Second)]
 public sealed class ContainerRestartTests(ContainerPathFixture fixture)
 {
     [SkippableFact]

@@ -1,6 +1,6 @@
 namespace WorkQueues.IntegrationTests.Infrastructure;
 
-/// <summary>The test support's port allocation: a cluster's consecutive ports are never handed out to anything else.</summary>
+/// <summary>Free ports for brokers and AppHosts that never collide, within a test run nor between two side by side.</summary>
 public sealed class FreePortsTests
 {
     [Fact]
@@ -14,5 +14,22 @@ public sealed class FreePortsTests
         Assert.Equal(singles.Count, singles.Distinct().Count());
         Assert.DoesNotContain(singles, run.Contains);
         Assert.NotEqual(first, FreePorts.Run(3));
+        // Whichever share of the ports this run was given (./test.sh runs two lanes side by side), it kept to it.
+        Assert.All(singles.Concat(run), port => Assert.True(FreePorts.IsOurs(port), $"port {port} is outside this run's share"));
     }
+
+    [Theory]
+    [InlineData(null, 0, 1)]
+    [InlineData("", 0, 1)]
+    [InlineData("0/2", 0, 2)]
+    [InlineData("1/2", 1, 2)]
+    public void A_share_is_k_of_n(string? share, int index, int count) =>
+        Assert.Equal((index, count), FreePorts.ParseShare(share));
+
+    [Theory]
+    [InlineData("2/2")]
+    [InlineData("1")]
+    [InlineData("a/b")]
+    public void A_share_that_is_not_k_of_n_is_refused(string share) =>
+        Assert.Throws<InvalidOperationException>(() => FreePorts.ParseShare(share));
 }

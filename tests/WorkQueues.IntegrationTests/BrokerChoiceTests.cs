@@ -6,6 +6,7 @@ namespace WorkQueues.IntegrationTests;
 
 /// <summary>The paths to a broker other than the default: forced container, and an external broker.</summary>
 [Collection(StandaloneBrokerCollection.Name)]
+[Trait(TestLane.Trait, TestLane.Second)]
 public sealed class BrokerChoiceTests(StandaloneBroker broker)
 {
     [WithoutContainerRuntimeFact]

@@ -22,20 +22,44 @@ fi
 # of their time is spent waiting on brokers, containers and AppHosts. Each lane takes its own share of the free ports.
 dotnet build WorkQueues.sln
 second_log=$(mktemp -t workqueues-second-lane.XXXXXX)
-# Job control puts the second lane in a process group of its own with SIGINT not ignored, which a background job
-# without it would inherit; stopped by that group if this script is stopped first.
+lanes=()
+# Stopped (Ctrl+C, kill, a closed terminal): both lanes are interrupted as a terminal would, so their fixtures can
+# stop what they started; then terminated if they still run 30 s later (started with SIGINT ignored, they ignore it).
+signal_lanes() {
+    local lane running=1
+    for lane in "${lanes[@]}"; do
+        kill "-$1" -- "-$lane" 2>/dev/null && running=0
+    done
+    return $running
+}
+stop_lanes() {
+    signal_lanes INT || exit 130
+    for _ in {1..30}; do
+        [[ -n "$(jobs -rp)" ]] || exit 130
+        sleep 1
+    done
+    signal_lanes TERM || true
+    wait || true
+    exit 130
+}
+trap stop_lanes INT TERM HUP
+trap 'rm -f "$second_log"' EXIT
+
+# Job control gives each lane a process group of its own (what stop_lanes signals), with SIGINT not ignored: a
+# background job of a shell without it would ignore SIGINT, and so would the AppHost the Ctrl+C test starts.
 set -m
-WORKQUEUES_TEST_PORT_SHARE=1/2 dotnet test tests/WorkQueues.IntegrationTests --no-build --filter "Lane=second" </dev/null >"$second_log" 2>&1 &
-second_lane=$!
+WORKQUEUES_TEST_PORT_SHARE=0/2 dotnet test WorkQueues.sln --no-build --filter "Lane!=second" </dev/null &
+lanes+=($!)
+WORKQUEUES_TEST_PORT_SHARE=1/2 dotnet test tests/WorkQueues.IntegrationTests --no-build --filter "Lane=second" \
+    </dev/null >"$second_log" 2>&1 &
+lanes+=($!)
 set +m
-trap 'kill -- -"$second_lane" 2>/dev/null || true' INT TERM
+echo "Integration tests in two lanes: the second lane's output follows the first's ($second_log meanwhile)."
 
 first=0
-WORKQUEUES_TEST_PORT_SHARE=0/2 dotnet test WorkQueues.sln --no-build --filter "Lane!=second" || first=$?
+wait "${lanes[0]}" || first=$?
 second=0
-wait "$second_lane" || second=$?
-trap - INT TERM
+wait "${lanes[1]}" || second=$?
 echo "--- second lane (tests/WorkQueues.IntegrationTests, Lane=second) ---"
 cat "$second_log"
-rm -f "$second_log"
 exit $((first != 0 || second != 0))

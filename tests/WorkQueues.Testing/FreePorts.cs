@@ -8,7 +8,8 @@ namespace WorkQueues.Testing;
 /// port handed out is not handed out again in this process, nor is any port of a <see cref="Run"/>: the system may
 /// offer the same free port twice before anything binds it (measured: a dashboard given the port a cluster's third
 /// node was about to listen on, which then failed to start). Test runs side by side split the ports between them
-/// (<see cref="ShareVariable"/>), since neither knows what the other handed out.
+/// (<see cref="ShareVariable"/>), since neither knows what the other handed out; ports that others choose (DCP's
+/// proxies, a cluster's inter-node ports) are not split.
 /// </summary>
 public static class FreePorts
 {
@@ -28,8 +29,9 @@ public static class FreePorts
     {
         lock (HandedOut)
         {
-            while (true)
+            for (var attempt = 0; ; attempt++)
             {
+                GiveUpAfter(attempt);
                 var port = AnyFree();
                 if (IsOurs(port) && HandedOut.Add(port))
                 {
@@ -42,10 +44,14 @@ public static class FreePorts
     /// <summary>The first of <paramref name="count"/> consecutive free ports, all of them kept from later calls.</summary>
     public static int Run(int count)
     {
+        // A run within one block, so that it lies in one share.
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, BlockSize);
         lock (HandedOut)
         {
-            while (true)
+            for (var attempt = 0; ; attempt++)
             {
+                GiveUpAfter(attempt);
                 var first = AnyFree();
                 var run = Enumerable.Range(first, count).ToList();
                 if (first + count <= 65535 && run.All(port => IsOurs(port) && !HandedOut.Contains(port) && IsFree(port)))
@@ -54,6 +60,15 @@ public static class FreePorts
                     return first;
                 }
             }
+        }
+    }
+
+    /// <summary>Free ports come at random from the system's range; so many misses mean its range or our share is used up.</summary>
+    private static void GiveUpAfter(int attempt)
+    {
+        if (attempt == 10_000)
+        {
+            throw new InvalidOperationException($"No free port found in this process's share ({ShareVariable}={Share.Index}/{Share.Count}) after {attempt} tries.");
         }
     }
 

@@ -69,6 +69,9 @@ public sealed partial class AppHostProcess : IAsyncDisposable
         start.Environment["ASPNETCORE_URLS"] = $"http://localhost:{FreePorts.Next()}";
         start.Environment["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = $"http://localhost:{FreePorts.Next()}";
         start.Environment["DcpPublisher__RandomizePorts"] = "true";
+        // Given, so a test never writes generated keys into the user secrets (the other lane may write there too).
+        start.Environment["Parameters__producer-api-key"] = Guid.NewGuid().ToString("N");
+        start.Environment["Parameters__producer-admin-key"] = Guid.NewGuid().ToString("N");
         start.Environment[MarkedProcesses.VariableName] = marker.Marker;
         foreach (var (key, value) in settings)
         {

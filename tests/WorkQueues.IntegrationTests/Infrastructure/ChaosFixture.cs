@@ -30,11 +30,13 @@ public sealed class ChaosFixture() : WorkQueuesFixture(
         await WaitForConsumersAsync(2);
     }
 
-    /// <summary>The Worker processes of this AppHost: those given this broker's port.</summary>
+    /// <summary>The Worker processes of this AppHost: those whose connection string names this broker's port (another test run's Workers may be running too).</summary>
     public IReadOnlyList<int> WorkerProcesses() =>
         Process.GetProcessesByName("WorkQueues.Worker")
-            .Where(p => ReadEnvironment(p.Id).Contains($"ConnectionStrings__messaging=amqp://", StringComparison.Ordinal)
-                && ReadEnvironment(p.Id).Contains($":{AmqpPort}", StringComparison.Ordinal))
+            .Where(p => ReadEnvironment(p.Id).Split('\n').Any(line =>
+                line.StartsWith("ConnectionStrings__messaging=", StringComparison.Ordinal)
+                && Uri.TryCreate(line["ConnectionStrings__messaging=".Length..], UriKind.Absolute, out var broker)
+                && broker.Port == AmqpPort))
             .Select(p => p.Id)
             .ToList();
 

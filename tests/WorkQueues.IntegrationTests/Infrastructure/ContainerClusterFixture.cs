@@ -33,7 +33,9 @@ public sealed class ContainerClusterFixture : IAsyncLifetime
             "ASPIRE_CONTAINER_RUNTIME=podman",
             "Messaging:Broker=container",
             $"Messaging:Nodes={Nodes}",
-            $"Messaging:ContainerImage={image}");
+            $"Messaging:ContainerImage={image}",
+            // Given, so the test never writes a generated cookie into the user secrets (the other lane may write there).
+            $"Parameters:messaging-cookie={Guid.NewGuid():N}");
 
         await using var connection = await new ConnectionFactory { Uri = App.BrokerUri }.CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync();

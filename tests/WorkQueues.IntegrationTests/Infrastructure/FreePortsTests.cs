@@ -32,4 +32,8 @@ public sealed class FreePortsTests
     [InlineData("a/b")]
     public void A_share_that_is_not_k_of_n_is_refused(string share) =>
         Assert.Throws<InvalidOperationException>(() => FreePorts.ParseShare(share));
+
+    [Fact]
+    public void A_run_longer_than_a_block_is_refused_as_it_could_not_lie_in_one_share() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => FreePorts.Run(FreePorts.BlockSize + 1));
 }

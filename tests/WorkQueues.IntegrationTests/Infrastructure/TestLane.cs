@@ -3,9 +3,9 @@ namespace WorkQueues.IntegrationTests.Infrastructure;
 /// <summary>
 /// <c>./test.sh</c> runs the integration tests as two processes side by side, split by this trait, because most of
 /// the run is waiting (brokers, containers and AppHosts starting and stopping; tasks due later) rather than CPU. The
-/// second lane holds collections that do not signal the AppHost (its background process could not pass a Ctrl+C on)
-/// and whose timing bounds have room (the scheduled tasks' 2 s bound against a measured 0.2 s). A collection's classes
-/// all go in the same lane, or both processes would start its fixture.
+/// lanes are balanced by time; the second holds collections whose timing bounds have room (the scheduled tasks' 2 s
+/// bound against a measured 0.2 s). A collection's tests all go in the same lane, or both processes would start its
+/// fixture (<see cref="TestLaneTests"/>).
 /// </summary>
 public static class TestLane
 {

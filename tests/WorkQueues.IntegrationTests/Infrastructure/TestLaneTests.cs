@@ -6,27 +6,28 @@ namespace WorkQueues.IntegrationTests.Infrastructure;
 public sealed class TestLaneTests
 {
     private static readonly IReadOnlyList<Type> TestClasses = typeof(TestLaneTests).Assembly.GetTypes()
-        .Where(type => type.GetMethods().Any(method => method.GetCustomAttributes<FactAttribute>().Any()))
+        .Where(type => TestMethods(type).Any())
         .ToList();
 
     [Fact]
-    public void Every_class_of_a_collection_is_in_the_same_lane()
+    public void Every_test_of_a_collection_is_in_the_same_lane()
     {
-        var collections = TestClasses
-            .Where(type => type.GetCustomAttribute<CollectionAttribute>() is not null)
-            .GroupBy(type => type.GetCustomAttributesData().Single(a => a.AttributeType == typeof(CollectionAttribute)).ConstructorArguments[0].Value);
+        // A class without a [Collection] is a collection of its own.
+        var collections = TestClasses.GroupBy(type =>
+            type.GetCustomAttributesData().SingleOrDefault(a => a.AttributeType == typeof(CollectionAttribute))?.ConstructorArguments[0].Value
+            ?? type.FullName);
 
-        Assert.All(collections, collection => Assert.Single(collection.Select(LaneOf).Distinct()));
+        Assert.All(collections, collection => Assert.Single(collection
+            .SelectMany(type => TestMethods(type).Select(method => LaneOf(method) ?? LaneOf(type)))
+            .Distinct()));
         Assert.Contains(TestClasses, type => LaneOf(type) == TestLane.Second);
     }
 
-    [Fact]
-    public void The_tests_that_signal_an_AppHost_process_stay_in_the_foreground_lane() =>
-        Assert.All(
-            TestClasses.Where(type => type.GetConstructors().Any(c => c.GetParameters().Any(p => p.ParameterType == typeof(AppHostProcessFixture)))),
-            type => Assert.Null(LaneOf(type)));
+    private static IEnumerable<MethodInfo> TestMethods(Type type) =>
+        type.GetMethods().Where(method => method.GetCustomAttributes<FactAttribute>().Any());
 
-    private static string? LaneOf(Type type) => type.GetCustomAttributesData()
+    /// <summary>The lane a class or method names itself, if it does.</summary>
+    private static string? LaneOf(MemberInfo member) => member.GetCustomAttributesData()
         .Where(a => a.AttributeType == typeof(TraitAttribute) && (string?)a.ConstructorArguments[0].Value == TestLane.Trait)
         .Select(a => (string?)a.ConstructorArguments[1].Value)
         .SingleOrDefault();

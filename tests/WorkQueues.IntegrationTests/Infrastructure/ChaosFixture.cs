@@ -30,7 +30,10 @@ public sealed class ChaosFixture() : WorkQueuesFixture(
         await WaitForConsumersAsync(2);
     }
 
-    /// <summary>The Worker processes of this AppHost: those whose connection string names this broker's port (another test run's Workers may be running too).</summary>
+    /// <summary>
+    /// The Worker processes of this AppHost: those whose connection string names this broker's port (the other test
+    /// lane's Workers run meanwhile).
+    /// </summary>
     public IReadOnlyList<int> WorkerProcesses() =>
         Process.GetProcessesByName("WorkQueues.Worker")
             .Where(p => ReadEnvironment(p.Id).Split('\n').Any(line =>

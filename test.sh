@@ -47,7 +47,7 @@ trap stop_lanes INT TERM HUP
 trap 'rm -f "$second_log"' EXIT
 
 # Job control gives each lane a process group of its own (what stop_lanes signals), with SIGINT not ignored: a
-# background job of a shell without it would ignore SIGINT, and so would the AppHost the Ctrl+C test starts.
+# background job of a shell without it would ignore SIGINT, and so would every AppHost and broker the lane starts.
 set -m
 WORKQUEUES_TEST_PORT_SHARE=0/2 dotnet test WorkQueues.sln --no-build --filter "Lane!=second&Lane!=alone" </dev/null &
 lanes+=($!)

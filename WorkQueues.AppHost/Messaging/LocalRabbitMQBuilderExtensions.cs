@@ -45,7 +45,7 @@ public static class LocalRabbitMQBuilderExtensions
         builder.Services.AddHostedService(_ => folderLock);
 
         // The lock is ours, so a node still running on the folder was left by an AppHost that was killed.
-        var leftover = LocalRabbitMQNodeProcess.StopLeftoverAsync(folder).GetAwaiter().GetResult();
+        var leftovers = LocalRabbitMQNodeProcess.StopLeftoversAsync(folder).GetAwaiter().GetResult();
         EnsurePortIsFree(node.AmqpPort);
 
         var broker = new LocalRabbitMQResource(name, settings.ServerPath, folder, userName.Resource, password.Resource);
@@ -67,11 +67,11 @@ public static class LocalRabbitMQBuilderExtensions
                 await folder.WriteCookieAsync(cookie, cancellationToken);
             }
 
-            if (leftover is int pid)
+            if (leftovers.Count > 0)
             {
                 started.Services.GetRequiredService<ResourceLoggerService>().GetLogger(broker).LogWarning(
-                    "Stopped the broker node (process {Pid}) that a killed AppHost had left running on {Folder}.", pid, folder.Path);
-                leftover = null;
+                    "Stopped the broker node (process {Pids}) that a killed AppHost had left running on {Folder}.", string.Join(", ", leftovers), folder.Path);
+                leftovers = [];
             }
         });
 

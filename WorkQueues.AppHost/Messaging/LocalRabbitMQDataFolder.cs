@@ -163,12 +163,9 @@ public sealed class LocalRabbitMQDataFolder
         }
 
         PrivateFolder.EnsureOwnedByCurrentUser(Path);
-        if (LocalRabbitMQNodeProcess.Find(this) is { } node)
+        if (LocalRabbitMQNodeProcess.FindIds(this) is [var node, ..])
         {
-            using (node)
-            {
-                throw new InvalidOperationException($"The broker still runs on {Path} (process {node.Id}); stop it first.");
-            }
+            throw new InvalidOperationException($"The broker still runs on {Path} (process {node}); stop it first.");
         }
 
         foreach (var entry in new DirectoryInfo(Path).EnumerateFileSystemInfos())

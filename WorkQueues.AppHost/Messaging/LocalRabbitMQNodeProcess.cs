@@ -4,47 +4,83 @@ using System.Text;
 namespace WorkQueues.AppHost.Messaging;
 
 /// <summary>
-/// The broker process running on a data folder, found by its pid file and checked to be that folder's node: after
-/// the AppHost was killed (SIGKILL, a crash) its broker may run on, and the next run stops it before starting its own.
+/// The broker node running on a data folder: after the AppHost was killed (SIGKILL, a crash) its node may run on, and
+/// the next run stops it before starting its own. Found by its environment, not its pid file: a node that is shutting
+/// down (as the killed AppHost's orchestrator stops it) has already deleted that file while it still holds its ports.
 /// </summary>
 public static class LocalRabbitMQNodeProcess
 {
-    /// <summary>The live node of <paramref name="folder"/>, or null; a stale pid file (a dead or another process) is not one.</summary>
-    public static Process? Find(LocalRabbitMQDataFolder folder)
+    // The Erlang VM, which is the node. epmd, which a node starts, inherits the same environment but may serve others.
+    private const string VirtualMachine = "beam.smp";
+
+    /// <summary>The process ids of the live nodes of <paramref name="folder"/> (one, or none); none where there is no /proc.</summary>
+    public static IReadOnlyList<int> FindIds(LocalRabbitMQDataFolder folder)
     {
-        if (!File.Exists(folder.PidFile) || !int.TryParse(File.ReadAllText(folder.PidFile).Trim(), out var pid))
+        var marker = $"RABBITMQ_MNESIA_BASE={folder.MnesiaBase}";
+        return !Directory.Exists("/proc")
+            ? []
+            : Directory.EnumerateDirectories("/proc")
+                .Select(entry => int.TryParse(Path.GetFileName(entry), out var pid) ? pid : 0)
+                .Where(pid => pid > 0 && IsLiveNodeOf(pid, marker))
+                .ToList();
+    }
+
+    /// <summary>Stops the nodes left running on <paramref name="folder"/>, and returns their process ids.</summary>
+    public static async Task<IReadOnlyList<int>> StopLeftoversAsync(LocalRabbitMQDataFolder folder)
+    {
+        var stopped = new List<int>();
+        foreach (var pid in FindIds(folder))
         {
-            return null;
+            using var node = TryOpen(pid);
+            if (node is not null)
+            {
+                // SIGTERM makes the node shut down cleanly; a minute is ample for one with a few queues.
+                await ProcessStopper.StopAsync(node, TimeSpan.FromSeconds(60));
+                stopped.Add(node.Id);
+            }
         }
 
+        return stopped;
+    }
+
+    private static bool IsLiveNodeOf(int pid, string marker)
+    {
         try
         {
-            var environment = Encoding.UTF8.GetString(File.ReadAllBytes($"/proc/{pid}/environ"));
-            if (!environment.Split('\0').Contains($"RABBITMQ_MNESIA_BASE={folder.MnesiaBase}"))
+            // "pid (comm) state …": comm may hold spaces and parentheses, so it ends at the last ')'.
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var commEnd = stat.LastIndexOf(')');
+            var comm = stat[(stat.IndexOf('(') + 1)..commEnd];
+            var state = stat[(commEnd + 2)..].Split(' ')[0];
+            if (comm != VirtualMachine || state == "Z")
             {
-                return null; // The number was reused by an unrelated process.
+                return false; // A zombie holds no port and cannot be stopped, only reaped by its parent.
             }
 
-            var process = Process.GetProcessById(pid);
-            return process.HasExited ? null : process;
+            return Encoding.UTF8.GetString(File.ReadAllBytes($"/proc/{pid}/environ")).Split('\0').Contains(marker);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentOutOfRangeException)
         {
-            return null;
+            return false; // Gone meanwhile, or another user's.
         }
     }
 
-    /// <summary>Stops the node left running on <paramref name="folder"/>, if any, and returns its process id.</summary>
-    public static async Task<int?> StopLeftoverAsync(LocalRabbitMQDataFolder folder)
+    private static Process? TryOpen(int pid)
     {
-        using var node = Find(folder);
-        if (node is null)
+        try
+        {
+            var process = Process.GetProcessById(pid);
+            if (!process.HasExited)
+            {
+                return process;
+            }
+
+            process.Dispose();
+            return null;
+        }
+        catch (ArgumentException)
         {
             return null;
         }
-
-        // SIGTERM makes the node shut down cleanly; a minute is ample for one with a few queues.
-        await ProcessStopper.StopAsync(node, TimeSpan.FromSeconds(60));
-        return node.Id;
     }
 }

@@ -109,37 +109,60 @@ public sealed class LocalRabbitMQDataFolderTests : IDisposable
     }
 
     [Fact]
-    public async Task A_node_left_running_on_the_folder_is_found_by_its_pid_file_and_stopped()
+    public async Task A_node_left_running_on_the_folder_is_found_by_its_environment_and_stopped_without_a_pid_file()
     {
+        // A node that is shutting down has deleted its pid file but still holds its ports.
         var folder = LocalRabbitMQDataFolder.Open(_root, 5999);
-        using var node = StartStandIn(folder.MnesiaBase);
-        using var stranger = StartStandIn(Path.Combine(_root, "other", "mnesia"));
-        await File.WriteAllTextAsync(folder.PidFile, node.Id.ToString());
+        using var node = StartStandIn("beam.smp", folder.MnesiaBase);
+        using var stranger = StartStandIn("beam.smp", Path.Combine(_root, "other", "mnesia"));
+        Assert.False(File.Exists(folder.PidFile));
 
-        var stopped = await LocalRabbitMQNodeProcess.StopLeftoverAsync(folder);
+        var stopped = await LocalRabbitMQNodeProcess.StopLeftoversAsync(folder);
 
-        Assert.Equal(node.Id, stopped);
+        Assert.Equal([node.Id], stopped);
         Assert.True(node.HasExited);
         Assert.False(stranger.HasExited);
         stranger.Kill();
     }
 
     [Fact]
-    public async Task A_stale_pid_file_naming_another_process_stops_nothing()
+    public async Task Only_the_erlang_vm_is_a_node_so_an_epmd_that_inherited_its_environment_is_left_alone()
     {
         var folder = LocalRabbitMQDataFolder.Open(_root, 5999);
-        using var stranger = StartStandIn(Path.Combine(_root, "other", "mnesia"));
-        await File.WriteAllTextAsync(folder.PidFile, stranger.Id.ToString());
+        using var epmd = StartStandIn("epmd", folder.MnesiaBase);
 
-        Assert.Null(await LocalRabbitMQNodeProcess.StopLeftoverAsync(folder));
-        Assert.False(stranger.HasExited);
-        stranger.Kill();
+        Assert.Empty(await LocalRabbitMQNodeProcess.StopLeftoversAsync(folder));
+        Assert.False(epmd.HasExited);
+        epmd.Kill();
     }
 
-    /// <summary>A process that looks like a node of the given database to the pid-file check: it has its environment.</summary>
-    private static Process StartStandIn(string mnesiaBase)
+    [Fact]
+    public void Data_is_not_deleted_while_a_node_runs_on_the_folder()
     {
-        var start = new ProcessStartInfo("sleep", ["600"]) { UseShellExecute = false };
+        var folder = LocalRabbitMQDataFolder.Open(_root, 5999);
+        folder.EnsureCreated();
+        using var node = StartStandIn("beam.smp", folder.MnesiaBase);
+
+        var error = Assert.Throws<InvalidOperationException>(folder.DeleteData);
+
+        Assert.Contains($"process {node.Id}", error.Message);
+        node.Kill();
+    }
+
+    /// <summary>
+    /// A process that looks like a node of the given database, or a helper of one: it has the executable name
+    /// (<c>sleep</c> copied under that name) and the environment.
+    /// </summary>
+    private Process StartStandIn(string executableName, string mnesiaBase)
+    {
+        var executable = Path.Combine(_root, "bin", executableName);
+        if (!File.Exists(executable))
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(executable)!);
+            File.Copy("/bin/sleep", executable);
+        }
+
+        var start = new ProcessStartInfo(executable, ["600"]) { UseShellExecute = false };
         start.Environment["RABBITMQ_MNESIA_BASE"] = mnesiaBase;
         return Process.Start(start)!;
     }

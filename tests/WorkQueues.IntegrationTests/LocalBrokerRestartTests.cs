@@ -7,21 +7,19 @@ namespace WorkQueues.IntegrationTests;
 /// Producer accepted is still queued after the AppHost is stopped as Ctrl+C stops it, or killed, and is then done.
 /// </summary>
 [Collection(AppHostProcessCollection.Name)]
-[Trait(TestLane.Trait, TestLane.Alone)]
 public sealed class LocalBrokerRestartTests(AppHostProcessFixture fixture)
 {
     // A one-dot task takes a minute in the first run, so none is done before the AppHost stops; milliseconds after.
     private static readonly TimeSpan SlowDot = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan FastDot = TimeSpan.FromMilliseconds(10);
 
-    [SkippableFact]
+    [Fact]
     public async Task Accepted_tasks_survive_ctrl_c_and_are_done_after_the_next_start()
     {
-        Skip.If(InheritedSignals.IsIgnored(ProcessSignals.Interrupt),
-            "This test run ignores SIGINT (started as a background job by a shell without job control), and the AppHost would inherit that: Ctrl+C cannot be simulated. Run the tests in the foreground.");
         var tasks = Tasks("ctrl-c", 40);
         await using (var first = await fixture.StartAsync(SlowDot))
         {
+            Assert.False(InheritedSignals.IsIgnoredBy(first.Pid, ProcessSignals.Interrupt), "the AppHost takes SIGINT, as from a terminal");
             await fixture.AcceptAsync(first, tasks);
 
             first.Signal(ProcessSignals.Interrupt);
@@ -45,18 +43,21 @@ public sealed class LocalBrokerRestartTests(AppHostProcessFixture fixture)
         var tasks = Tasks("sigkill", 40);
         var first = await fixture.StartAsync(SlowDot);
         await fixture.AcceptAsync(first, tasks);
-        var firstBroker = int.Parse(await File.ReadAllTextAsync(Path.Combine(fixture.DataFolder, "rabbitmq.pid")));
+        var pidFile = Path.Combine(fixture.DataFolder, "rabbitmq.pid");
+        var firstBroker = int.Parse(await File.ReadAllTextAsync(pidFile));
 
         // SIGKILL: the AppHost cannot stop anything. Its broker runs on until DCP notices, and is still running when
-        // the next AppHost starts right away, as a developer would start it.
+        // the next AppHost starts right away, as a developer would start it. The pid file goes too, as it does once
+        // that broker begins to shut down: the next AppHost must find the broker without it.
         first.Signal(ProcessSignals.Kill);
         await first.WaitForExitAsync(TimeSpan.FromSeconds(10));
+        File.Delete(pidFile);
         Assert.True(ProcessSignals.Send(firstBroker, 0), "the killed AppHost's broker still runs when the next one starts");
         await using var second = await fixture.StartAsync(FastDot);
 
         var dashboard = new DashboardClient(await second.DashboardAsync(AppHostProcessFixture.StartTimeout));
         await dashboard.WaitForDoneAsync(tasks, TimeSpan.FromSeconds(90));
-        Assert.NotEqual(firstBroker, int.Parse(await File.ReadAllTextAsync(Path.Combine(fixture.DataFolder, "rabbitmq.pid"))));
+        Assert.NotEqual(firstBroker, int.Parse(await File.ReadAllTextAsync(pidFile)));
         // The orchestrator of the killed AppHost stops what it started by itself.
         await first.WaitUntilAllExitedAsync(TimeSpan.FromSeconds(90));
         await first.DisposeAsync();

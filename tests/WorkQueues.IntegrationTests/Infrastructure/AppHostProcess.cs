@@ -51,7 +51,9 @@ public sealed partial class AppHostProcess : IAsyncDisposable
         var configuration = typeof(AppHostProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
         // The AppHost's metadata names its folder (a service project's names its .csproj).
         var projectDirectory = Projects.WorkQueues_AppHost.ProjectPath;
-        var start = new ProcessStartInfo(Path.Combine(projectDirectory, "bin", configuration, "net10.0", "WorkQueues.AppHost"))
+        // Through env, which restores SIGINT as a terminal has it: this test run may have been started with it ignored
+        // (a background job), and the AppHost would inherit that. env then becomes the AppHost (exec), same pid.
+        var start = new ProcessStartInfo("env", ["--default-signal=INT", Path.Combine(projectDirectory, "bin", configuration, "net10.0", "WorkQueues.AppHost")])
         {
             // The content root, as under dotnet run: appsettings.json is read from there.
             WorkingDirectory = projectDirectory,

@@ -3,8 +3,8 @@ using System.Diagnostics;
 namespace WorkQueues.AppHost;
 
 /// <summary>
-/// Stops a process as a platform would: SIGTERM, a grace period, then SIGKILL of its tree. The AppHost stops a broker
-/// node left running by a killed run this way; the tests and the bench stop what they started.
+/// Stops a process as a platform would: SIGTERM, a grace period, then SIGKILL of its tree. The tests and the bench stop
+/// what they started this way (their own children, so an exited one is reaped, never left a zombie).
 /// </summary>
 public static class ProcessStopper
 {

@@ -16,7 +16,7 @@ public static class LocalRabbitMQNodeProcess
     /// <summary>The process ids of the live nodes of <paramref name="folder"/> (one, or none); none where there is no /proc.</summary>
     public static IReadOnlyList<int> FindIds(LocalRabbitMQDataFolder folder)
     {
-        var marker = $"RABBITMQ_MNESIA_BASE={folder.MnesiaBase}";
+        var marker = Marker(folder);
         return !Directory.Exists("/proc")
             ? []
             : Directory.EnumerateDirectories("/proc")
@@ -28,19 +28,49 @@ public static class LocalRabbitMQNodeProcess
     /// <summary>Stops the nodes left running on <paramref name="folder"/>, and returns their process ids.</summary>
     public static async Task<IReadOnlyList<int>> StopLeftoversAsync(LocalRabbitMQDataFolder folder)
     {
+        var marker = Marker(folder);
         var stopped = new List<int>();
         foreach (var pid in FindIds(folder))
         {
-            using var node = TryOpen(pid);
-            if (node is not null)
+            // SIGTERM makes the node shut down cleanly; a minute is ample for one with a few queues.
+            if (!await SignalUntilGoneAsync(pid, marker, ProcessSignals.Terminate, TimeSpan.FromSeconds(60))
+                && !await SignalUntilGoneAsync(pid, marker, ProcessSignals.Kill, TimeSpan.FromSeconds(10)))
             {
-                // SIGTERM makes the node shut down cleanly; a minute is ample for one with a few queues.
-                await ProcessStopper.StopAsync(node, TimeSpan.FromSeconds(60));
-                stopped.Add(node.Id);
+                throw new BrokerUnavailableException($"The broker node (process {pid}) a killed AppHost left running on {folder.Path} did not stop; stop it, then start again.");
             }
+
+            stopped.Add(pid);
         }
 
         return stopped;
+    }
+
+    private static string Marker(LocalRabbitMQDataFolder folder) => $"RABBITMQ_MNESIA_BASE={folder.MnesiaBase}";
+
+    /// <summary>
+    /// Sends <paramref name="signal"/> to <paramref name="pid"/> while it is still the folder's node, and waits until it
+    /// is not. Checked by /proc, not <see cref="Process"/>: the node is not our child, so once it exits it may stay a
+    /// zombie until its parent reaps it, and .NET would count that as running.
+    /// </summary>
+    private static async Task<bool> SignalUntilGoneAsync(int pid, string marker, int signal, TimeSpan grace)
+    {
+        var clock = Stopwatch.StartNew();
+        if (IsLiveNodeOf(pid, marker))
+        {
+            ProcessSignals.Send(pid, signal);
+        }
+
+        while (IsLiveNodeOf(pid, marker))
+        {
+            if (clock.Elapsed > grace)
+            {
+                return false;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(100));
+        }
+
+        return true;
     }
 
     private static bool IsLiveNodeOf(int pid, string marker)
@@ -62,25 +92,6 @@ public static class LocalRabbitMQNodeProcess
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentOutOfRangeException)
         {
             return false; // Gone meanwhile, or another user's.
-        }
-    }
-
-    private static Process? TryOpen(int pid)
-    {
-        try
-        {
-            var process = Process.GetProcessById(pid);
-            if (!process.HasExited)
-            {
-                return process;
-            }
-
-            process.Dispose();
-            return null;
-        }
-        catch (ArgumentException)
-        {
-            return null;
         }
     }
 }

@@ -7,6 +7,7 @@ namespace WorkQueues.AppHost.Tests;
 public sealed class LocalRabbitMQDataFolderTests : IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("workqueues-folder-tests-").FullName;
+    private readonly List<Process> _standIns = [];
 
     [Fact]
     public void A_new_folder_is_created_for_its_owner_only_and_named_after_the_port()
@@ -113,27 +114,25 @@ public sealed class LocalRabbitMQDataFolderTests : IDisposable
     {
         // A node that is shutting down has deleted its pid file but still holds its ports.
         var folder = LocalRabbitMQDataFolder.Open(_root, 5999);
-        using var node = StartStandIn("beam.smp", folder.MnesiaBase);
-        using var stranger = StartStandIn("beam.smp", Path.Combine(_root, "other", "mnesia"));
+        var node = StartStandIn("beam.smp", folder.MnesiaBase);
+        var stranger = StartStandIn("beam.smp", Path.Combine(_root, "other", "mnesia"));
         Assert.False(File.Exists(folder.PidFile));
 
         var stopped = await LocalRabbitMQNodeProcess.StopLeftoversAsync(folder);
 
         Assert.Equal([node.Id], stopped);
-        Assert.True(node.HasExited);
+        Assert.True(node.WaitForExit(TimeSpan.FromSeconds(10)));
         Assert.False(stranger.HasExited);
-        stranger.Kill();
     }
 
     [Fact]
     public async Task Only_the_erlang_vm_is_a_node_so_an_epmd_that_inherited_its_environment_is_left_alone()
     {
         var folder = LocalRabbitMQDataFolder.Open(_root, 5999);
-        using var epmd = StartStandIn("epmd", folder.MnesiaBase);
+        var epmd = StartStandIn("epmd", folder.MnesiaBase);
 
         Assert.Empty(await LocalRabbitMQNodeProcess.StopLeftoversAsync(folder));
         Assert.False(epmd.HasExited);
-        epmd.Kill();
     }
 
     [Fact]
@@ -141,12 +140,11 @@ public sealed class LocalRabbitMQDataFolderTests : IDisposable
     {
         var folder = LocalRabbitMQDataFolder.Open(_root, 5999);
         folder.EnsureCreated();
-        using var node = StartStandIn("beam.smp", folder.MnesiaBase);
+        var node = StartStandIn("beam.smp", folder.MnesiaBase);
 
         var error = Assert.Throws<InvalidOperationException>(folder.DeleteData);
 
         Assert.Contains($"process {node.Id}", error.Message);
-        node.Kill();
     }
 
     /// <summary>
@@ -164,7 +162,9 @@ public sealed class LocalRabbitMQDataFolderTests : IDisposable
 
         var start = new ProcessStartInfo(executable, ["600"]) { UseShellExecute = false };
         start.Environment["RABBITMQ_MNESIA_BASE"] = mnesiaBase;
-        return Process.Start(start)!;
+        var standIn = Process.Start(start)!;
+        _standIns.Add(standIn); // Stopped in Dispose, whatever the test's outcome.
+        return standIn;
     }
 
     private static void ChownToNobody(string path)
@@ -174,7 +174,21 @@ public sealed class LocalRabbitMQDataFolderTests : IDisposable
         Assert.Equal(0, chown.ExitCode);
     }
 
-    public void Dispose() => Directory.Delete(_root, recursive: true);
+    public void Dispose()
+    {
+        foreach (var standIn in _standIns)
+        {
+            if (!standIn.HasExited)
+            {
+                standIn.Kill();
+                standIn.WaitForExit();
+            }
+
+            standIn.Dispose();
+        }
+
+        Directory.Delete(_root, recursive: true);
+    }
 }
 
 /// <summary>A fact that needs root (to give a folder to another user); reported as skipped, saying so, otherwise.</summary>

@@ -53,6 +53,7 @@ public sealed partial class AppHostProcess : IAsyncDisposable
         var projectDirectory = Projects.WorkQueues_AppHost.ProjectPath;
         // Through env, which restores SIGINT as a terminal has it: this test run may have been started with it ignored
         // (a background job), and the AppHost would inherit that. env then becomes the AppHost (exec), same pid.
+        // --default-signal needs GNU coreutils 8.31 or later (Debian 11+, Ubuntu 22.04+).
         var start = new ProcessStartInfo("env", ["--default-signal=INT", Path.Combine(projectDirectory, "bin", configuration, "net10.0", "WorkQueues.AppHost")])
         {
             // The content root, as under dotnet run: appsettings.json is read from there.

@@ -34,11 +34,11 @@ public sealed class BrokerManagementClient(Uri managementUrl, string userName, s
     public Task<HttpResponseMessage> GetAsync(string path) => _http.GetAsync(path);
 
     /// <summary>The name of every client connection but those whose client named them <paramref name="except"/>.</summary>
-    public async Task<IReadOnlyList<string>> GetConnectionsAsync(string except)
+    public async Task<IReadOnlyList<string>> GetConnectionsAsync(params string[] except)
     {
         using var document = JsonDocument.Parse(await _http.GetStringAsync("/api/connections"));
         return document.RootElement.EnumerateArray()
-            .Where(connection => !(connection.TryGetProperty("user_provided_name", out var named) && named.GetString() == except))
+            .Where(connection => !(connection.TryGetProperty("user_provided_name", out var named) && except.Contains(named.GetString())))
             .Select(connection => connection.GetProperty("name").GetString()!)
             .ToList();
     }

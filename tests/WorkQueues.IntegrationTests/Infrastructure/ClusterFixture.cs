@@ -49,8 +49,8 @@ public sealed class ClusterFixture : IAsyncLifetime
         StartupTime = clock.Elapsed;
     }
 
-    /// <summary>What each node says of the cluster and task_queue, and what the workers logged: why a start went wrong.</summary>
-    private async Task<string> DescribeAsync()
+    /// <summary>What each node says of the cluster and task_queue, and what the workers logged: why a check went wrong.</summary>
+    public async Task<string> DescribeAsync()
     {
         var text = new StringBuilder();
         for (var index = 1; index <= Nodes; index++)
@@ -127,9 +127,12 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// The consumers on task_queue as the queue itself counts them (declare-ok, asked of any node that answers). The
     /// management API's count lags by its stats interval, and keeps for a while the consumers of a killed node.
     /// </summary>
+    /// <summary>The name of the connections <see cref="ConsumerCountAsync"/> opens, one per count.</summary>
+    public const string ConnectionName = "cluster-fixture";
+
     public async Task<uint> ConsumerCountAsync()
     {
-        var factory = new ConnectionFactory { UserName = App.UserName, Password = App.Password, ClientProvidedName = "cluster-fixture" };
+        var factory = new ConnectionFactory { UserName = App.UserName, Password = App.Password, ClientProvidedName = ConnectionName };
         await using var connection = await factory.CreateConnectionAsync(
             Enumerable.Range(0, Nodes).Select(offset => new AmqpTcpEndpoint("127.0.0.1", AmqpPort + offset)).ToList());
         await using var channel = await connection.CreateChannelAsync();

@@ -4,6 +4,7 @@ namespace WorkQueues.IntegrationTests;
 
 /// <summary>Nothing the AppHost starts listens beyond this machine, and it uses no other user's broker folder.</summary>
 [Collection(AppHostProcessCollection.Name)]
+[Trait(TestLane.Trait, TestLane.Alone)]
 public sealed class LocalBrokerExposureTests(AppHostProcessFixture fixture)
 {
     [Fact]

@@ -7,6 +7,7 @@ namespace WorkQueues.IntegrationTests;
 /// Producer accepted is still queued after the AppHost is stopped as Ctrl+C stops it, or killed, and is then done.
 /// </summary>
 [Collection(AppHostProcessCollection.Name)]
+[Trait(TestLane.Trait, TestLane.Alone)]
 public sealed class LocalBrokerRestartTests(AppHostProcessFixture fixture)
 {
     // A one-dot task takes a minute in the first run, so none is done before the AppHost stops; milliseconds after.

@@ -8,6 +8,7 @@ var builder = DistributedApplication.CreateBuilder(args);
 var messaging = builder.AddMessagingBroker("messaging");
 
 builder.AddProject<Projects.WorkQueues_Producer>("producer")
+    .WithLaunchFromBuildOutput()
     .WithMessaging(messaging)
     .WithServiceConfiguration(builder.Configuration, "Tasks", "Producer")
     .WithApiKeys()
@@ -16,6 +17,7 @@ builder.AddProject<Projects.WorkQueues_Producer>("producer")
     .WithHttpHealthCheck("/health");
 
 builder.AddProject<Projects.WorkQueues_Worker>("worker")
+    .WithLaunchFromBuildOutput()
     .WithMessaging(messaging)
     .WithServiceConfiguration(builder.Configuration, "Tasks", "Worker")
     .WithReplicas(builder.Configuration.GetValue("Workers:Replicas", 2))

@@ -11,7 +11,7 @@ namespace WorkQueues.IntegrationTests;
 /// through a broker restart, and for a thousand different delays at once.
 /// </summary>
 [Collection(TaskControlCollection.Name)]
-[Trait(TestLane.Trait, TestLane.Second)]
+[Trait(TestLane.Trait, TestLane.Alone)]
 public sealed class ScheduledTaskTests(TaskControlFixture fixture, ITestOutputHelper output)
 {
     private static readonly TimeSpan MostLate = TimeSpan.FromSeconds(2);

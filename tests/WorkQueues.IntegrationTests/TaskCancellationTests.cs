@@ -5,7 +5,7 @@ namespace WorkQueues.IntegrationTests;
 
 /// <summary>DELETE /tasks/{id} through the Producer, with the AppHost's two workers consuming.</summary>
 [Collection(TaskControlCollection.Name)]
-[Trait(TestLane.Trait, TestLane.Second)]
+[Trait(TestLane.Trait, TestLane.Alone)]
 public sealed class TaskCancellationTests(TaskControlFixture fixture)
 {
     [Fact]

@@ -5,7 +5,7 @@ namespace WorkQueues.IntegrationTests;
 
 /// <summary>?timeout= through the Producer: the attempt's token fires, the attempt fails as "timed out", and the task is retried, then dead-lettered.</summary>
 [Collection(TaskControlCollection.Name)]
-[Trait(TestLane.Trait, TestLane.Second)]
+[Trait(TestLane.Trait, TestLane.Alone)]
 public sealed class TaskTimeLimitTests(TaskControlFixture fixture)
 {
     [Fact]

@@ -19,7 +19,7 @@ if [[ $# -gt 0 ]]; then
 fi
 
 # Without: the integration tests in two lanes side by side (TestLane in tests/WorkQueues.IntegrationTests), since most
-# of their time is spent waiting on brokers, containers and AppHosts, then the AppHost-process tests by themselves.
+# of their time is spent waiting on brokers, containers and AppHosts, then TestLane.Alone by itself.
 # Each lane takes its own share of the free ports.
 dotnet build WorkQueues.sln
 second_log=$(mktemp -t workqueues-second-lane.XXXXXX)

@@ -10,7 +10,7 @@ public static class BuildOutputLaunchExtensions
     /// <summary>
     /// Starts the service's built program itself instead of Aspire's default <c>dotnet run --project … --no-build</c>,
     /// which evaluates the project with MSBuild before the program starts: three such evaluations at once made a cold
-    /// start on two cores about 5 s slower (docs/benchmarks.md). <c>dotnet run</c> of the AppHost has just built the
+    /// start on two cores about 6 s slower (docs/benchmarks.md). <c>dotnet run</c> of the AppHost has just built the
     /// service, in the AppHost's configuration. Aspire's own launch stays under an IDE or <c>dotnet watch</c>, in
     /// publish mode, and where the program is not at the default output path.
     /// </summary>
@@ -19,7 +19,7 @@ public static class BuildOutputLaunchExtensions
         var configuration = builder.ApplicationBuilder.Configuration;
         if (!builder.ApplicationBuilder.ExecutionContext.IsRunMode
             || !string.IsNullOrEmpty(configuration["DEBUG_SESSION_PORT"])
-            || configuration["DOTNET_WATCH"] is { } watch && (watch == "1" || watch.Equals("true", StringComparison.OrdinalIgnoreCase)))
+            || (configuration["DOTNET_WATCH"] is { } watch && (watch == "1" || watch.Equals("true", StringComparison.OrdinalIgnoreCase))))
         {
             return builder;
         }

@@ -1,4 +1,7 @@
 using System.Reflection;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using System.Runtime.Versioning;
 using WorkQueues.AppHost;
 
 namespace WorkQueues.AppHost.Tests;
@@ -11,13 +14,56 @@ public sealed class BuildOutputLaunchExtensionsTests : IDisposable
     public void The_program_is_found_where_the_apphosts_own_configuration_and_framework_put_it()
     {
         var project = Path.Combine(_root, "Some.Service", "Some.Service.csproj");
-        var configuration = typeof(BuildOutputLaunchExtensions).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()!.Configuration;
-        var program = Path.Combine(_root, "Some.Service", "bin", configuration, $"net{Environment.Version.Major}.{Environment.Version.Minor}", "Some.Service");
-        Directory.CreateDirectory(Path.GetDirectoryName(program)!);
-        File.WriteAllText(project, "<Project />");
-        File.WriteAllText(program, string.Empty);
+        var program = CreateProgram(project);
 
         Assert.Equal(program, BuildOutputLaunchExtensions.ProgramPath(project));
+    }
+
+    [Fact]
+    public async Task A_run_starts_the_built_program_in_the_project_folder_with_the_apphosts_runtime()
+    {
+        var project = Path.Combine(_root, "Some.Service", "Some.Service.csproj");
+        var program = CreateProgram(project);
+        var builder = DistributedApplication.CreateBuilder();
+
+        var service = builder.AddProject("service", project).WithLaunchFromBuildOutput();
+
+        var launch = service.Resource.Annotations.OfType<ExecutableAnnotation>().Single();
+        Assert.Equal(program, launch.Command);
+        Assert.Equal(Path.GetDirectoryName(project), launch.WorkingDirectory);
+        var environment = new EnvironmentCallbackContext(builder.ExecutionContext);
+        await service.Resource.Annotations.OfType<EnvironmentCallbackAnnotation>().Last().Callback(environment);
+        var root = Assert.IsType<string>(environment.EnvironmentVariables["DOTNET_ROOT"]);
+        Assert.True(Directory.Exists(Path.Combine(root, "shared", "Microsoft.NETCore.App")), root);
+    }
+
+    [Theory]
+    [InlineData("DEBUG_SESSION_PORT", "localhost:51000")]
+    [InlineData("DOTNET_WATCH", "1")]
+    [InlineData("DOTNET_WATCH", "true")]
+    public void Under_an_ide_or_dotnet_watch_aspire_launches_the_project_itself(string setting, string value)
+    {
+        var project = Path.Combine(_root, "Some.Service", "Some.Service.csproj");
+        CreateProgram(project);
+        var builder = DistributedApplication.CreateBuilder();
+        builder.Configuration[setting] = value;
+
+        var service = builder.AddProject("service", project).WithLaunchFromBuildOutput();
+
+        Assert.Empty(service.Resource.Annotations.OfType<ExecutableAnnotation>());
+    }
+
+    [Fact]
+    public void Publishing_leaves_the_project_to_aspire()
+    {
+        var project = Path.Combine(_root, "Some.Service", "Some.Service.csproj");
+        CreateProgram(project);
+        var builder = DistributedApplication.CreateBuilder(["--publisher", "manifest", "--output-path", Path.Combine(_root, "manifest.json")]);
+
+        var service = builder.AddProject("service", project).WithLaunchFromBuildOutput();
+
+        Assert.True(builder.ExecutionContext.IsPublishMode);
+        Assert.Empty(service.Resource.Annotations.OfType<ExecutableAnnotation>());
     }
 
     [Fact]
@@ -28,6 +74,20 @@ public sealed class BuildOutputLaunchExtensionsTests : IDisposable
         File.WriteAllText(Path.Combine(_root, "Other.Service", "bin", "Release", "net8.0", "Other.Service"), string.Empty);
 
         Assert.Null(BuildOutputLaunchExtensions.ProgramPath(project));
+    }
+
+    /// <summary>An empty project and a stand-in program where the AppHost's own configuration and framework put it.</summary>
+    private static string CreateProgram(string project)
+    {
+        var appHost = typeof(BuildOutputLaunchExtensions).Assembly;
+        var configuration = appHost.GetCustomAttribute<AssemblyConfigurationAttribute>()!.Configuration;
+        var version = Version.Parse(appHost.GetCustomAttribute<TargetFrameworkAttribute>()!.FrameworkName.Split("Version=v")[1]);
+        var directory = Path.GetDirectoryName(project)!;
+        var program = Path.Combine(directory, "bin", configuration, $"net{version.Major}.{version.Minor}", Path.GetFileNameWithoutExtension(project));
+        Directory.CreateDirectory(Path.GetDirectoryName(program)!);
+        File.WriteAllText(project, "<Project />");
+        File.WriteAllText(program, string.Empty);
+        return program;
     }
 
     public void Dispose() => Directory.Delete(_root, recursive: true);

@@ -90,6 +90,8 @@ public sealed class ManifestTests(PublishedManifest manifest) : IClassFixture<Pu
             var resource = _resources.GetProperty(service);
             Assert.Equal("project.v0", resource.GetProperty("type").GetString());
             Assert.Equal("{messaging.connectionString}", resource.GetProperty("env").GetProperty("ConnectionStrings__messaging").GetString());
+            // The build-output launch is for a local run only: no runtime path of this machine goes into a deployment.
+            Assert.False(resource.GetProperty("env").TryGetProperty("DOTNET_ROOT", out _));
         }
 
         Assert.True(_resources.GetProperty("producer").GetProperty("bindings").GetProperty("http").GetProperty("external").GetBoolean());

@@ -1,5 +1,3 @@
-using System.Reflection;
-
 namespace WorkQueues.IntegrationTests;
 
 /// <summary>The AppHost starts each service's built program itself, not through <c>dotnet run</c> (see WithLaunchFromBuildOutput).</summary>
@@ -23,11 +21,8 @@ public sealed class BuildOutputLaunchTests(AppHostProcessFixture fixture)
         Assert.DoesNotContain(processes, p => CommandLine(p.Pid).Contains(" run --project ", StringComparison.Ordinal));
     }
 
-    private static string Program(string projectPath)
-    {
-        var configuration = typeof(BuildOutputLaunchTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
-        return Path.Combine(Path.GetDirectoryName(projectPath)!, "bin", configuration, "net10.0", Path.GetFileNameWithoutExtension(projectPath));
-    }
+    private static string Program(string projectPath) =>
+        AppHostProcess.BuiltProgram(Path.GetDirectoryName(projectPath)!, Path.GetFileNameWithoutExtension(projectPath));
 
     private static string? Executable(int pid) => File.ResolveLinkTarget($"/proc/{pid}/exe", returnFinalTarget: false)?.FullName;
 

@@ -48,13 +48,12 @@ public sealed partial class AppHostProcess : IAsyncDisposable
     /// <summary>Starts the AppHost with <paramref name="settings"/> as environment variables (<c>Section__Key</c>).</summary>
     public static AppHostProcess Start(IReadOnlyDictionary<string, string> settings)
     {
-        var configuration = typeof(AppHostProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
         // The AppHost's metadata names its folder (a service project's names its .csproj).
         var projectDirectory = Projects.WorkQueues_AppHost.ProjectPath;
         // Through env, which restores SIGINT as a terminal has it: this test run may have been started with it ignored
         // (a background job), and the AppHost would inherit that. env then becomes the AppHost (exec), same pid.
         // --default-signal needs GNU coreutils 8.31 or later (Debian 11+, Ubuntu 22.04+).
-        var start = new ProcessStartInfo("env", ["--default-signal=INT", Path.Combine(projectDirectory, "bin", configuration, "net10.0", "WorkQueues.AppHost")])
+        var start = new ProcessStartInfo("env", ["--default-signal=INT", BuiltProgram(projectDirectory, "WorkQueues.AppHost")])
         {
             // The content root, as under dotnet run: appsettings.json is read from there.
             WorkingDirectory = projectDirectory,
@@ -82,6 +81,13 @@ public sealed partial class AppHostProcess : IAsyncDisposable
         }
 
         return new AppHostProcess(start, marker);
+    }
+
+    /// <summary>A project's program as this test run's build made it: bin/{configuration}/net10.0/{name}.</summary>
+    public static string BuiltProgram(string projectDirectory, string name)
+    {
+        var configuration = typeof(AppHostProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+        return Path.Combine(projectDirectory, "bin", configuration, "net10.0", name);
     }
 
     /// <summary>The dashboard's address, from the AppHost's "Now listening on" line.</summary>

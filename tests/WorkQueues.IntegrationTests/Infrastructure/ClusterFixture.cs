@@ -123,13 +123,13 @@ public sealed class ClusterFixture : IAsyncLifetime
         throw new HttpRequestException("No node answered.");
     }
 
+    /// <summary>The name of the connections <see cref="ConsumerCountAsync"/> opens, one per count.</summary>
+    public const string ConnectionName = "cluster-fixture";
+
     /// <summary>
     /// The consumers on task_queue as the queue itself counts them (declare-ok, asked of any node that answers). The
     /// management API's count lags by its stats interval, and keeps for a while the consumers of a killed node.
     /// </summary>
-    /// <summary>The name of the connections <see cref="ConsumerCountAsync"/> opens, one per count.</summary>
-    public const string ConnectionName = "cluster-fixture";
-
     public async Task<uint> ConsumerCountAsync()
     {
         var factory = new ConnectionFactory { UserName = App.UserName, Password = App.Password, ClientProvidedName = ConnectionName };

@@ -1,7 +1,5 @@
-using System.Reflection;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
-using System.Runtime.Versioning;
 using WorkQueues.AppHost;
 
 namespace WorkQueues.AppHost.Tests;
@@ -11,22 +9,13 @@ public sealed class BuildOutputLaunchExtensionsTests : IDisposable
     private readonly string _root = Directory.CreateTempSubdirectory("workqueues-build-output-").FullName;
 
     [Fact]
-    public void The_program_is_found_where_the_apphosts_own_configuration_and_framework_put_it()
-    {
-        var project = Path.Combine(_root, "Some.Service", "Some.Service.csproj");
-        var program = CreateProgram(project);
-
-        Assert.Equal(program, BuildOutputLaunchExtensions.ProgramPath(project));
-    }
-
-    [Fact]
     public async Task A_run_starts_the_built_program_in_the_project_folder_with_the_apphosts_runtime()
     {
         var project = Path.Combine(_root, "Some.Service", "Some.Service.csproj");
         var program = CreateProgram(project);
         var builder = DistributedApplication.CreateBuilder();
 
-        var service = builder.AddProject("service", project).WithLaunchFromBuildOutput();
+        var service = builder.AddProject("service", project).WithLaunchFromBuildOutput(OutputsOf(project, program));
 
         var launch = service.Resource.Annotations.OfType<ExecutableAnnotation>().Single();
         Assert.Equal(program, launch.Command);
@@ -44,11 +33,11 @@ public sealed class BuildOutputLaunchExtensionsTests : IDisposable
     public void Under_an_ide_or_dotnet_watch_aspire_launches_the_project_itself(string setting, string value)
     {
         var project = Path.Combine(_root, "Some.Service", "Some.Service.csproj");
-        CreateProgram(project);
+        var program = CreateProgram(project);
         var builder = DistributedApplication.CreateBuilder();
         builder.Configuration[setting] = value;
 
-        var service = builder.AddProject("service", project).WithLaunchFromBuildOutput();
+        var service = builder.AddProject("service", project).WithLaunchFromBuildOutput(OutputsOf(project, program));
 
         Assert.Empty(service.Resource.Annotations.OfType<ExecutableAnnotation>());
     }
@@ -57,38 +46,39 @@ public sealed class BuildOutputLaunchExtensionsTests : IDisposable
     public void Publishing_leaves_the_project_to_aspire()
     {
         var project = Path.Combine(_root, "Some.Service", "Some.Service.csproj");
-        CreateProgram(project);
+        var program = CreateProgram(project);
         var builder = DistributedApplication.CreateBuilder(["--publisher", "manifest", "--output-path", Path.Combine(_root, "manifest.json")]);
 
-        var service = builder.AddProject("service", project).WithLaunchFromBuildOutput();
+        var service = builder.AddProject("service", project).WithLaunchFromBuildOutput(OutputsOf(project, program));
 
         Assert.True(builder.ExecutionContext.IsPublishMode);
         Assert.Empty(service.Resource.Annotations.OfType<ExecutableAnnotation>());
     }
 
     [Fact]
-    public void A_service_not_built_to_the_default_output_path_is_left_to_dotnet_run()
+    public void A_service_the_apphosts_build_did_not_resolve_is_left_to_dotnet_run()
     {
         var project = Path.Combine(_root, "Other.Service", "Other.Service.csproj");
-        Directory.CreateDirectory(Path.Combine(_root, "Other.Service", "bin", "Release", "net8.0"));
-        File.WriteAllText(Path.Combine(_root, "Other.Service", "bin", "Release", "net8.0", "Other.Service"), string.Empty);
+        CreateProgram(project);
+        var builder = DistributedApplication.CreateBuilder();
 
-        Assert.Null(BuildOutputLaunchExtensions.ProgramPath(project));
+        var service = builder.AddProject("service", project).WithLaunchFromBuildOutput(new ServiceBuildOutputs(new Dictionary<string, string>()));
+
+        Assert.Empty(service.Resource.Annotations.OfType<ExecutableAnnotation>());
     }
 
-    /// <summary>An empty project and a stand-in program where the AppHost's own configuration and framework put it.</summary>
+    /// <summary>An empty project and a stand-in program in its build output.</summary>
     private static string CreateProgram(string project)
     {
-        var appHost = typeof(BuildOutputLaunchExtensions).Assembly;
-        var configuration = appHost.GetCustomAttribute<AssemblyConfigurationAttribute>()!.Configuration;
-        var version = Version.Parse(appHost.GetCustomAttribute<TargetFrameworkAttribute>()!.FrameworkName.Split("Version=v")[1]);
-        var directory = Path.GetDirectoryName(project)!;
-        var program = Path.Combine(directory, "bin", configuration, $"net{version.Major}.{version.Minor}", Path.GetFileNameWithoutExtension(project));
+        var program = Path.Combine(Path.GetDirectoryName(project)!, "bin", "Debug", "net10.0", Path.GetFileNameWithoutExtension(project));
         Directory.CreateDirectory(Path.GetDirectoryName(program)!);
         File.WriteAllText(project, "<Project />");
         File.WriteAllText(program, string.Empty);
         return program;
     }
+
+    private static ServiceBuildOutputs OutputsOf(string project, string program) =>
+        new(new Dictionary<string, string> { [project] = program + ".dll" });
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 }

@@ -24,16 +24,45 @@ public sealed class ServiceBuildOutputsTests : IDisposable
     }
 
     [Fact]
-    public void The_program_is_the_build_the_reference_resolved_not_an_older_one_at_the_usual_path()
+    public void A_library_the_apphost_references_is_no_service_to_start()
+    {
+        var repository = Path.GetDirectoryName(Path.GetDirectoryName(new Projects.WorkQueues_Worker().ProjectPath))!;
+
+        Assert.Null(ServiceBuildOutputs.OfAppHost.AssemblyOf(Path.Combine(repository, "WorkQueues.Tasks", "WorkQueues.Tasks.csproj")));
+    }
+
+    [Fact]
+    public void The_program_is_beside_the_assembly_the_build_resolved_not_at_the_usual_path()
     {
         var project = Path.Combine(_root, "Some.Service", "Some.Service.csproj");
-        var stale = CreateFile(Path.Combine(_root, "Some.Service", "bin", "Debug", "net10.0", "Some.Service"));
+        CreateFile(Path.Combine(_root, "Some.Service", "bin", "Debug", "net10.0", "Some.Service"));
         var built = CreateFile(Path.Combine(_root, "Some.Service", "bin", "Debug", "net11.0", "Some.Service"));
 
         var outputs = new ServiceBuildOutputs(new Dictionary<string, string> { [project] = built + ".dll" });
 
         Assert.Equal(built, outputs.ProgramOf(project));
-        Assert.NotEqual(stale, outputs.ProgramOf(project));
+    }
+
+    [Fact]
+    public void The_embedded_metadata_is_read_by_its_prefix_with_the_project_path_made_full_and_the_first_entry_kept()
+    {
+        var project = Path.Combine(_root, "Some.Service", "Some.Service.csproj");
+        var roundabout = Path.Combine(_root, "Other", "..", "Some.Service", "Some.Service.csproj");
+        var assembly = Path.Combine(_root, "Some.Service", "bin", "Some.Service.dll");
+
+        var outputs = ServiceBuildOutputs.From(
+        [
+            new(ServiceBuildOutputs.MetadataPrefix + roundabout, assembly),
+            new(ServiceBuildOutputs.MetadataPrefix + project, Path.Combine(_root, "later", "Some.Service.dll")),
+            new("Microsoft.Aspire.DcpCliPath", Path.Combine(_root, "dcp")),
+            new(ServiceBuildOutputs.MetadataPrefix, assembly),
+            new(ServiceBuildOutputs.MetadataPrefix + "relative/Other.csproj", assembly),
+            new(ServiceBuildOutputs.MetadataPrefix + Path.Combine(_root, "Empty", "Empty.csproj"), null),
+        ]);
+
+        Assert.Equal(assembly, outputs.AssemblyOf(project));
+        Assert.Null(outputs.AssemblyOf(Path.Combine(_root, "Empty", "Empty.csproj")));
+        Assert.Null(outputs.AssemblyOf(Path.Combine(_root, "dcp")));
     }
 
     [Fact]

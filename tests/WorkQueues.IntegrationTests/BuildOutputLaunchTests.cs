@@ -1,3 +1,5 @@
+using WorkQueues.AppHost;
+
 namespace WorkQueues.IntegrationTests;
 
 /// <summary>The AppHost starts each service's built program itself, not through <c>dotnet run</c> (see WithLaunchFromBuildOutput).</summary>
@@ -21,8 +23,9 @@ public sealed class BuildOutputLaunchTests(AppHostProcessFixture fixture)
         Assert.DoesNotContain(processes, p => CommandLine(p.Pid).Contains(" run --project ", StringComparison.Ordinal));
     }
 
+    /// <summary>The program the AppHost's build embedded for the project; this test's build must have left one.</summary>
     private static string Program(string projectPath) =>
-        AppHostProcess.BuiltProgram(Path.GetDirectoryName(projectPath)!, Path.GetFileNameWithoutExtension(projectPath));
+        ServiceBuildOutputs.OfAppHost.ProgramOf(projectPath) ?? throw new InvalidOperationException($"The AppHost's build left no program for {projectPath}.");
 
     private static string? Executable(int pid) => File.ResolveLinkTarget($"/proc/{pid}/exe", returnFinalTarget: false)?.FullName;
 

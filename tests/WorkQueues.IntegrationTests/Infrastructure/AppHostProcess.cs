@@ -84,7 +84,7 @@ public sealed partial class AppHostProcess : IAsyncDisposable
     }
 
     /// <summary>A project's program as this test run's build made it: bin/{configuration}/net10.0/{name}.</summary>
-    public static string BuiltProgram(string projectDirectory, string name)
+    private static string BuiltProgram(string projectDirectory, string name)
     {
         var configuration = typeof(AppHostProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
         return Path.Combine(projectDirectory, "bin", configuration, "net10.0", name);

@@ -97,7 +97,7 @@ public sealed class LocalRabbitMQDataFolder
     /// <summary>
     /// The environment that points <c>rabbitmq-server</c> at this folder: identity, data, logs (to standard output,
     /// so they show in the dashboard) and configuration; AMQP on <paramref name="bindAddress"/>; Erlang distribution
-    /// and the epmd it starts on loopback only. The distribution port is the caller's (<see cref="DistributionPortVariable"/>).
+    /// and the epmd it starts on loopback only; its code loaded in parallel before it boots (<see cref="ErlangCodePreload"/>). The distribution port is the caller's (<see cref="DistributionPortVariable"/>).
     /// </summary>
     public IReadOnlyDictionary<string, string> ServerEnvironment(int amqpPort, string bindAddress, int epmdPort) =>
         new Dictionary<string, string>(NodeEnvironment(epmdPort))
@@ -114,6 +114,7 @@ public sealed class LocalRabbitMQDataFolder
             ["RABBITMQ_PID_FILE"] = PidFile,
             ["ERL_EPMD_ADDRESS"] = MessagingSettings.Loopback,
             ["RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS"] = "-kernel inet_dist_use_interface {127,0,0,1}",
+            [ErlangCodePreload.Variable] = ErlangCodePreload.Flags,
         };
 
     /// <summary>The Erlang distribution port, which the caller chooses.</summary>

@@ -23,6 +23,27 @@ public sealed class BrokerTests(AppHostFixture fixture)
         }
     }
 
+    [SkippableFact]
+    public async Task The_local_broker_loaded_its_code_in_parallel_before_it_booted()
+    {
+        Skip.If(fixture.App.Resource("messaging") is not LocalRabbitMQResource, "The broker is a container here, not the local server.");
+
+        var log = await fixture.App.ConsoleLogAsync("messaging");
+
+        // The preload's own line at each boot (a test may have restarted the broker), with the count of modules it
+        // loaded: RabbitMQ 3.10 with the management plugin has about 1,100.
+        var lines = log.Split('\n').Where(line => line.Contains(ErlangCodePreload.DoneMarker)).ToList();
+        Assert.NotEmpty(lines);
+        foreach (var line in lines)
+        {
+            var modules = System.Text.RegularExpressions.Regex.Match(line, @"(\d+) modules of \d+ applications");
+            Assert.True(modules.Success, line);
+            Assert.InRange(int.Parse(modules.Groups[1].Value), 500, 5000);
+        }
+
+        Assert.DoesNotContain("Preloading RabbitMQ code failed", log);
+    }
+
     [Fact]
     public void The_broker_listens_on_the_configured_port_with_generated_credentials()
     {

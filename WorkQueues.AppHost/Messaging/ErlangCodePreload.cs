@@ -1,0 +1,52 @@
+namespace WorkQueues.AppHost.Messaging;
+
+/// <summary>
+/// Loads the broker's code in parallel before RabbitMQ boots. RabbitMQ 3.10 reads the attributes of every module of
+/// every application it loads (about 1,100 modules) to find its boot steps, and loads them one at a time as it does:
+/// measured at 2–3 s of a 5–6 s boot on two cores. The same modules, found the same way and loaded together with
+/// <c>code:ensure_modules_loaded/1</c> first, take about 1 s, so the node accepts connections about 2 s sooner.
+/// </summary>
+/// <remarks>
+/// Given as <c>ERL_AFLAGS</c>, which <c>erl</c> puts at the start of its command line: the <c>-eval</c> then runs before
+/// the <c>-s rabbit boot</c> that <c>rabbitmq-server</c> passes. The applications are RabbitMQ and the enabled plugins
+/// with everything they depend on, read from their <c>.app</c> files, so nothing RabbitMQ would not load is loaded.
+/// A failure is printed and the boot goes on as without it. The expression holds no single quote: <c>erl</c> splits
+/// the variable on spaces outside single quotes.
+/// </remarks>
+public static class ErlangCodePreload
+{
+    public const string Variable = "ERL_AFLAGS";
+
+    /// <summary>The line the node prints first, in the broker's log, when the preload worked.</summary>
+    public const string DoneMarker = "Preloaded RabbitMQ code:";
+
+    private static readonly string[] Expression =
+    [
+        "try",
+        "  Started = erlang:monotonic_time(millisecond),",
+        "  Roots = case file:consult(os:getenv(\"RABBITMQ_ENABLED_PLUGINS_FILE\", \"\")) of",
+        "    {ok, [Plugins]} when is_list(Plugins) -> [rabbit | Plugins];",
+        "    _ -> [rabbit]",
+        "  end,",
+        "  WithDependencies = fun WithDependencies([], Seen) -> Seen;",
+        "    WithDependencies([App | Rest], Seen) ->",
+        "      case lists:member(App, Seen) of",
+        "        true -> WithDependencies(Rest, Seen);",
+        "        false ->",
+        "          application:load(App),",
+        "          Needs = [Dep || Key <- [applications, included_applications], {ok, Deps} <- [application:get_key(App, Key)], Dep <- Deps],",
+        "          WithDependencies(Needs ++ Rest, [App | Seen])",
+        "      end",
+        "  end,",
+        "  Apps = WithDependencies(Roots, []),",
+        "  Modules = [Module || App <- Apps, {ok, Ms} <- [application:get_key(App, modules)], Module <- Ms],",
+        "  code:ensure_modules_loaded(Modules),",
+        $"  io:format(\"{DoneMarker} ~b modules of ~b applications in ~b ms~n\", [length(Modules), length(Apps), erlang:monotonic_time(millisecond) - Started])",
+        "catch Class:Reason ->",
+        "  io:format(\"Preloading RabbitMQ code failed, booting without it: ~p:~p~n\", [Class, Reason])",
+        "end.",
+    ];
+
+    /// <summary>The value of <see cref="Variable"/>: one <c>-eval</c> of the preload, as one line.</summary>
+    public static string Flags { get; } = $"-eval '{string.Join(' ', Expression.Select(line => line.Trim()))}'";
+}

@@ -9,41 +9,50 @@ namespace WorkQueues.AppHost.Messaging;
 /// <remarks>
 /// Given as <c>ERL_AFLAGS</c>, which <c>erl</c> puts at the start of its command line: the <c>-eval</c> then runs before
 /// the <c>-s rabbit boot</c> that <c>rabbitmq-server</c> passes. The applications are RabbitMQ and the enabled plugins
-/// with everything they depend on, read from their <c>.app</c> files, so nothing RabbitMQ would not load is loaded.
-/// A failure is printed and the boot goes on as without it. The expression holds no single quote: <c>erl</c> splits
-/// the variable on spaces outside single quotes.
+/// with everything they depend on, read from their <c>.app</c> files: what RabbitMQ loads itself. An error while it
+/// runs is printed and the boot goes on as without it; an escript (RabbitMQ's CLI tools, should one ever be started
+/// with this environment) skips it. The expression holds no single quote: <c>erl</c> splits the variable on spaces
+/// outside single quotes.
 /// </remarks>
 public static class ErlangCodePreload
 {
     public const string Variable = "ERL_AFLAGS";
 
-    /// <summary>The line the node prints first, in the broker's log, when the preload worked.</summary>
+    /// <summary>How the line starts that the node prints, in its console log, when the preload ran.</summary>
     public const string DoneMarker = "Preloaded RabbitMQ code:";
+
+    /// <summary>How the line starts that the node prints instead when the preload failed while it ran.</summary>
+    public const string FailedMarker = "Preloading RabbitMQ code failed:";
 
     private static readonly string[] Expression =
     [
-        "try",
-        "  Started = erlang:monotonic_time(millisecond),",
-        "  Roots = case file:consult(os:getenv(\"RABBITMQ_ENABLED_PLUGINS_FILE\", \"\")) of",
-        "    {ok, [Plugins]} when is_list(Plugins) -> [rabbit | Plugins];",
-        "    _ -> [rabbit]",
-        "  end,",
-        "  WithDependencies = fun WithDependencies([], Seen) -> Seen;",
-        "    WithDependencies([App | Rest], Seen) ->",
-        "      case lists:member(App, Seen) of",
-        "        true -> WithDependencies(Rest, Seen);",
-        "        false ->",
-        "          application:load(App),",
-        "          Needs = [Dep || Key <- [applications, included_applications], {ok, Deps} <- [application:get_key(App, Key)], Dep <- Deps],",
-        "          WithDependencies(Needs ++ Rest, [App | Seen])",
-        "      end",
-        "  end,",
-        "  Apps = WithDependencies(Roots, []),",
-        "  Modules = [Module || App <- Apps, {ok, Ms} <- [application:get_key(App, modules)], Module <- Ms],",
-        "  code:ensure_modules_loaded(Modules),",
-        $"  io:format(\"{DoneMarker} ~b modules of ~b applications in ~b ms~n\", [length(Modules), length(Apps), erlang:monotonic_time(millisecond) - Started])",
-        "catch Class:Reason ->",
-        "  io:format(\"Preloading RabbitMQ code failed, booting without it: ~p:~p~n\", [Class, Reason])",
+        "case init:get_argument(escript) of",
+        "  {ok, _} -> ok;",
+        "  error ->",
+        "    try",
+        "      Started = erlang:monotonic_time(millisecond),",
+        "      Roots = case file:consult(os:getenv(\"RABBITMQ_ENABLED_PLUGINS_FILE\", \"\")) of",
+        "        {ok, [Plugins]} when is_list(Plugins) -> [rabbit | Plugins];",
+        "        _ -> [rabbit]",
+        "      end,",
+        "      WithDependencies = fun WithDependencies([], Seen) -> Seen;",
+        "        WithDependencies([App | Rest], Seen) ->",
+        "          case lists:member(App, Seen) of",
+        "            true -> WithDependencies(Rest, Seen);",
+        "            false ->",
+        "              application:load(App),",
+        "              Needs = [Dep || Key <- [applications, included_applications], {ok, Deps} <- [application:get_key(App, Key)], Dep <- Deps],",
+        "              WithDependencies(Needs ++ Rest, [App | Seen])",
+        "          end",
+        "      end,",
+        "      Apps = WithDependencies(Roots, []),",
+        "      Modules = [Module || App <- Apps, {ok, Ms} <- [application:get_key(App, modules)], Module <- Ms],",
+        "      NotLoaded = case code:ensure_modules_loaded(Modules) of ok -> 0; {error, Errors} -> length(Errors) end,",
+        $"      io:format(\"{DoneMarker} ~b modules of ~b applications in ~b ms, ~b not loaded~n\",",
+        "        [length(Modules) - NotLoaded, length(Apps), erlang:monotonic_time(millisecond) - Started, NotLoaded])",
+        "    catch Class:Reason ->",
+        $"      io:format(\"{FailedMarker} ~p:~p; booting without it~n\", [Class, Reason])",
+        "    end",
         "end.",
     ];
 

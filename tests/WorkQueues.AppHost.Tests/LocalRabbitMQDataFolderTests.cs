@@ -53,6 +53,7 @@ public sealed class LocalRabbitMQDataFolderTests : IDisposable
         Assert.Equal("4444", environment["ERL_EPMD_PORT"]);
         Assert.Equal("-kernel inet_dist_use_interface {127,0,0,1}", environment["RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS"]);
         Assert.Equal(folder.Path, environment["HOME"]);
+        Assert.Equal(ErlangCodePreload.Flags, environment[ErlangCodePreload.Variable]);
     }
 
     [RootFact]

@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using WorkQueues.AppHost.Messaging;
+
+namespace WorkQueues.IntegrationTests;
+
+/// <summary>
+/// The local broker's code preload (<see cref="ErlangCodePreload"/>) run by the installed Erlang, as the node's
+/// <c>erl</c> runs it, without booting RabbitMQ: so its syntax and what it loads are checked on every machine, whether
+/// or not the AppHost's broker is the local one there.
+/// </summary>
+public sealed partial class ErlangCodePreloadTests : IDisposable
+{
+    private static readonly string ServerBin = Path.GetDirectoryName(new MessagingSettings().ServerPath)!;
+
+    private readonly string _folder = Directory.CreateTempSubdirectory("workqueues-preload-").FullName;
+
+    [Fact]
+    public async Task Erl_runs_it_before_its_own_arguments_and_it_loads_RabbitMQ_and_the_enabled_plugins()
+    {
+        var plugins = Path.Combine(_folder, "enabled_plugins");
+        await File.WriteAllTextAsync(plugins, "[rabbitmq_management].\n");
+        var server = Directory.GetDirectories(Path.Combine(ServerBin, "..", "lib"), "rabbitmq_server-*").Single();
+
+        var output = await RunWithPreloadAsync(
+            "erl",
+            ["-noshell", "-eval", "io:format(\"after~n\"), io:format(\"~p~n\", [lists:member(rabbit_mgmt_app, [M || {M, _} <- code:all_loaded()])]), halt()."],
+            new() { ["RABBITMQ_ENABLED_PLUGINS_FILE"] = plugins, ["ERL_LIBS"] = Path.Combine(server, "plugins") });
+
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var done = PreloadLine().Match(lines[0]);
+        Assert.True(done.Success, output);
+        Assert.InRange(int.Parse(done.Groups["modules"].Value), 500, 5000);
+        Assert.InRange(int.Parse(done.Groups["applications"].Value), 20, 200);
+        Assert.Equal("0", done.Groups["failed"].Value);
+        // Before the command line's own -eval, as before rabbitmq-server's -s rabbit boot; and the plugin's code is in.
+        Assert.Equal(new[] { "after", "true" }, lines[1..3]);
+    }
+
+    [Fact]
+    public async Task RabbitMQs_command_line_tools_skip_it()
+    {
+        var output = await RunWithPreloadAsync(Path.Combine(ServerBin, "rabbitmqctl"), ["version"], new() { ["HOME"] = _folder });
+
+        Assert.DoesNotContain(ErlangCodePreload.DoneMarker, output);
+        Assert.DoesNotContain(ErlangCodePreload.FailedMarker, output);
+        Assert.Matches(@"^\d+\.\d+\.\d+", output.Trim());
+    }
+
+    private static async Task<string> RunWithPreloadAsync(string program, string[] arguments, Dictionary<string, string> environment)
+    {
+        var start = new ProcessStartInfo(program, arguments) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.Environment[ErlangCodePreload.Variable] = ErlangCodePreload.Flags;
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        Assert.True(process.ExitCode == 0, $"{program} exited with {process.ExitCode}: {await output}{await error}");
+        return await output;
+    }
+
+    [GeneratedRegex($@"^{ErlangCodePreload.DoneMarker} (?<modules>\d+) modules of (?<applications>\d+) applications in \d+ ms, (?<failed>\d+) not loaded$")]
+    private static partial Regex PreloadLine();
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+}

@@ -13,7 +13,8 @@ namespace WorkQueues.AppHost.Messaging;
 /// are RabbitMQ and the enabled plugins with everything they depend on, read from their <c>.app</c> files: what
 /// RabbitMQ loads itself. When both load the same application or module at once, the application controller and the
 /// code server take one request at a time and <c>ensure_modules_loaded</c> skips what is loaded, so each is loaded
-/// once, by whichever asks first. An error in the preload is printed and the boot goes on as without it; an escript
+/// once, by whichever asks first (an application RabbitMQ unloads again at that moment is skipped, which costs only
+/// speed). An error in the preload is printed and the boot goes on as without it; an escript
 /// (RabbitMQ's CLI tools, should one ever be started with this environment) skips it. The expression holds no single
 /// quote: <c>erl</c> splits the variable on spaces outside single quotes.
 /// </remarks>
@@ -24,7 +25,10 @@ public static class ErlangCodePreload
     /// <summary>The preload's process on the node, registered while it runs.</summary>
     public const string ProcessName = "workqueues_code_preload";
 
-    /// <summary>How the line starts that the node prints, in its console log, when the preload ran.</summary>
+    /// <summary>
+    /// How the line starts that the node prints, in its console log, when the preload ran: how many modules it asked
+    /// for, and how many of them were still not loaded after it.
+    /// </summary>
     public const string DoneMarker = "Preloaded RabbitMQ code:";
 
     /// <summary>How the line starts that the node prints instead when the preload failed while it ran.</summary>
@@ -54,9 +58,10 @@ public static class ErlangCodePreload
         "        end,",
         "        Apps = WithDependencies(Roots, []),",
         "        Modules = [Module || App <- Apps, {ok, Ms} <- [application:get_key(App, modules)], Module <- Ms],",
-        "        NotLoaded = case code:ensure_modules_loaded(Modules) of ok -> 0; {error, Errors} -> length(Errors) end,",
+        "        code:ensure_modules_loaded(Modules),",
+        "        NotLoaded = length([Module || Module <- Modules, not erlang:module_loaded(Module)]),",
         $"        io:format(\"{DoneMarker} ~b modules of ~b applications in ~b ms, ~b not loaded~n\",",
-        "          [length(Modules) - NotLoaded, length(Apps), erlang:monotonic_time(millisecond) - Started, NotLoaded])",
+        "          [length(Modules), length(Apps), erlang:monotonic_time(millisecond) - Started, NotLoaded])",
         "      catch Class:Reason ->",
         $"        io:format(\"{FailedMarker} ~p:~p; booting without it~n\", [Class, Reason])",
         "      end",

@@ -25,7 +25,7 @@ public sealed class BrokerTests(AppHostFixture fixture)
     }
 
     [LocalBrokerFact]
-    public async Task The_local_broker_preloaded_its_code_before_it_booted()
+    public async Task The_local_broker_preloaded_its_code_as_it_booted()
     {
         var log = await fixture.App.ConsoleLogAsync("messaging");
 

@@ -11,13 +11,16 @@ namespace WorkQueues.IntegrationTests;
 /// </summary>
 public sealed partial class ErlangCodePreloadTests : IDisposable
 {
-    private static readonly string ServerBin = Path.GetDirectoryName(new MessagingSettings().ServerPath)!;
+    private static readonly string ServerPath = new MessagingSettings().ServerPath;
+    private static readonly string ServerBin = Path.GetDirectoryName(ServerPath)!;
 
     private readonly string _folder = Directory.CreateTempSubdirectory("workqueues-preload-").FullName;
 
-    [Fact]
+    [SkippableFact]
     public async Task Erl_starts_it_beside_its_own_arguments_and_it_loads_RabbitMQ_and_the_enabled_plugins()
     {
+        SkipWithoutServer();
+
         var plugins = Path.Combine(_folder, "enabled_plugins");
         await File.WriteAllTextAsync(plugins, "[rabbitmq_management].\n");
         var server = Directory.GetDirectories(Path.Combine(ServerBin, "..", "lib"), "rabbitmq_server-*").Single();
@@ -30,15 +33,16 @@ public sealed partial class ErlangCodePreloadTests : IDisposable
                 "-noshell", "-eval",
                 "io:format(\"first~n\"), " +
                 $"Ref = monitor(process, {ErlangCodePreload.ProcessName}), " +
-                "receive {'DOWN', Ref, _, _, _} -> ok after 60000 -> io:format(\"still running~n\") end, " +
+                "receive {'DOWN', Ref, _, _, _} -> ok after 30000 -> io:format(\"still running~n\") end, " +
                 "io:format(\"~p~n\", [code:is_loaded(rabbit_mgmt_app) =/= false]), halt().",
             ],
             new() { ["RABBITMQ_ENABLED_PLUGINS_FILE"] = plugins, ["ERL_LIBS"] = Path.Combine(server, "plugins") });
 
+        // "first" comes at once, the preload's line about a second later; their order is likely, not promised.
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.True(lines.Length == 3, output);
-        Assert.Equal("first", lines[0]);
-        var done = PreloadLine().Match(lines[1]);
+        Assert.Contains("first", lines[..2]);
+        var done = PreloadLine().Match(lines.Single(line => line.StartsWith(ErlangCodePreload.DoneMarker)));
         Assert.True(done.Success, output);
         Assert.InRange(int.Parse(done.Groups["modules"].Value), 500, 5000);
         Assert.InRange(int.Parse(done.Groups["applications"].Value), 20, 200);
@@ -46,15 +50,30 @@ public sealed partial class ErlangCodePreloadTests : IDisposable
         Assert.Equal("true", lines[2]);
     }
 
-    [Fact]
-    public async Task RabbitMQs_command_line_tools_skip_it()
+    [SkippableFact]
+    public async Task An_escript_such_as_RabbitMQs_command_line_tools_skips_it()
     {
+        SkipWithoutServer();
+
+        // RabbitMQ's CLI runs erl with -escript main …; the preload's process would be registered before this -eval runs.
+        var output = await RunWithPreloadAsync(
+            "erl", ["-noshell", "-escript", "main", "rabbitmqctl_escript", "-eval", "io:format(\"~p~n\", [whereis(" + ErlangCodePreload.ProcessName + ")]), halt()."], []);
+
+        Assert.Equal("undefined", output.Trim());
+    }
+
+    [SkippableFact]
+    public async Task RabbitMQs_command_line_tools_still_work_with_it_set()
+    {
+        SkipWithoutServer();
+
         var output = await RunWithPreloadAsync(Path.Combine(ServerBin, "rabbitmqctl"), ["version"], new() { ["HOME"] = _folder });
 
-        Assert.DoesNotContain(ErlangCodePreload.DoneMarker, output);
-        Assert.DoesNotContain(ErlangCodePreload.FailedMarker, output);
-        Assert.Matches(@"^\d+\.\d+\.\d+", output.Trim());
+        Assert.Matches(@"^\d+\.\d+\.\d+$", output.Trim());
     }
+
+    private static void SkipWithoutServer() =>
+        Skip.IfNot(File.Exists(ServerPath), $"{ServerPath} is not installed here (sudo apt-get install -y rabbitmq-server).");
 
     private static async Task<string> RunWithPreloadAsync(string program, string[] arguments, Dictionary<string, string> environment)
     {
@@ -69,7 +88,16 @@ public sealed partial class ErlangCodePreloadTests : IDisposable
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+
         Assert.True(process.ExitCode == 0, $"{program} exited with {process.ExitCode}: {await output}{await error}");
         return await output;
     }

@@ -75,31 +75,16 @@ public sealed partial class ErlangCodePreloadTests : IDisposable
     private static void SkipWithoutServer() =>
         Skip.IfNot(File.Exists(ServerPath), $"{ServerPath} is not installed here (sudo apt-get install -y rabbitmq-server).");
 
-    private static async Task<string> RunWithPreloadAsync(string program, string[] arguments, Dictionary<string, string> environment)
+    private static Task<string> RunWithPreloadAsync(string program, string[] arguments, Dictionary<string, string> environment)
     {
-        var start = new ProcessStartInfo(program, arguments) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(program, arguments);
         start.Environment[ErlangCodePreload.Variable] = ErlangCodePreload.Flags;
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;
         }
 
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        Assert.True(process.ExitCode == 0, $"{program} exited with {process.ExitCode}: {await output}{await error}");
-        return await output;
+        return ProgramRun.OutputOfAsync(start, TimeSpan.FromSeconds(60));
     }
 
     [GeneratedRegex($@"^{ErlangCodePreload.DoneMarker} (?<modules>\d+) modules of (?<applications>\d+) applications in \d+ ms, (?<failed>\d+) not loaded$")]

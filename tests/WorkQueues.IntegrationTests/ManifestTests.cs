@@ -21,8 +21,6 @@ public class PublishedManifest : IAsyncLifetime
         var manifest = Path.Combine(_output, "aspire-manifest.json");
         var start = new ProcessStartInfo("dotnet", ["run", "--no-build", "-c", configuration, "--project", project, "--", "--publisher", "manifest", "--output-path", manifest])
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
             // A machine with no broker installed must publish too: point the local path at nothing.
             Environment = { ["Messaging__ServerPath"] = "/nonexistent/rabbitmq-server", ["Messaging__Broker"] = "auto" },
         };
@@ -32,12 +30,7 @@ public class PublishedManifest : IAsyncLifetime
             start.Environment[name] = value;
         }
 
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        Assert.True(process.ExitCode == 0, await output + await error);
+        await ProgramRun.OutputOfAsync(start, TimeSpan.FromMinutes(2));
 
         using var document = JsonDocument.Parse(await File.ReadAllTextAsync(manifest));
         Resources = document.RootElement.GetProperty("resources").Clone();

@@ -97,8 +97,9 @@ public sealed class LocalRabbitMQDataFolder
     /// <summary>
     /// The environment that points <c>rabbitmq-server</c> at this folder: identity, data, logs (to standard output,
     /// so they show in the dashboard) and configuration; AMQP on <paramref name="bindAddress"/>; Erlang distribution
-    /// and the epmd it starts on loopback only; its code loaded in parallel before it boots (<see cref="ErlangCodePreload"/>).
-    /// For the server only: the command-line tools get <see cref="NodeEnvironment"/>. The distribution port is the caller's (<see cref="DistributionPortVariable"/>).
+    /// and the epmd it starts on loopback only; its code loaded in parallel as it boots (<see cref="ErlangCodePreload"/>).
+    /// For the server only: the command-line tools get <see cref="NodeEnvironment"/>. The distribution port is the
+    /// caller's (<see cref="DistributionPortVariable"/>).
     /// </summary>
     public IReadOnlyDictionary<string, string> ServerEnvironment(int amqpPort, string bindAddress, int epmdPort) =>
         new Dictionary<string, string>(NodeEnvironment(epmdPort))

@@ -67,9 +67,22 @@ public sealed partial class ErlangCodePreloadTests : IDisposable
     {
         SkipWithoutServer();
 
-        var output = await RunWithPreloadAsync(Path.Combine(ServerBin, "rabbitmqctl"), ["version"], new() { ["HOME"] = _folder });
+        // The CLI starts Erlang distribution, and with it an epmd if none runs: on a port of this test's own, on
+        // loopback, stopped afterwards, so the machine's 4369 is neither used nor left listening.
+        var epmdPort = FreePorts.Next();
+        try
+        {
+            var output = await RunWithPreloadAsync(
+                Path.Combine(ServerBin, "rabbitmqctl"),
+                ["version"],
+                new() { ["HOME"] = _folder, ["ERL_EPMD_PORT"] = epmdPort.ToString(), ["ERL_EPMD_ADDRESS"] = MessagingSettings.Loopback });
 
-        Assert.Matches(@"^\d+\.\d+\.\d+$", output.Trim());
+            Assert.Matches(@"^\d+\.\d+\.\d+$", output.Trim());
+        }
+        finally
+        {
+            await ErlangPortMapper.StopAsync(epmdPort);
+        }
     }
 
     private static void SkipWithoutServer() =>

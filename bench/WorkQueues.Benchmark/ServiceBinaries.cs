@@ -9,24 +9,26 @@ namespace WorkQueues.Benchmark;
 public sealed class ServiceBinaries
 {
     private readonly Func<string, (string File, string[] Arguments)> _command;
+    private readonly IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> _imageEnvironments;
 
     private ServiceBinaries(
         ServiceForm form,
         Func<string, (string File, string[] Arguments)> command,
         IReadOnlyDictionary<string, long> sizes,
-        IReadOnlyDictionary<string, string> environment)
+        IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> environments)
     {
         Form = form;
         _command = command;
         PublishedBytes = sizes;
-        ImageEnvironment = environment;
+        _imageEnvironments = environments;
     }
 
     /// <summary>
-    /// The environment the services' container image sets (<c>ContainerEnvironmentVariable</c> items, read from the
-    /// projects): the published form runs with it, as the image would; the build form without, as the AppHost runs it.
+    /// The environment <paramref name="project"/>'s container image sets (its <c>ContainerEnvironmentVariable</c>
+    /// items): the published form runs with it, as the image would; the build form without, as the AppHost runs it.
     /// </summary>
-    public IReadOnlyDictionary<string, string> ImageEnvironment { get; }
+    public IReadOnlyDictionary<string, string> ImageEnvironment(string project) =>
+        _imageEnvironments.GetValueOrDefault(project) ?? new Dictionary<string, string>();
 
     public ServiceForm Form { get; }
 
@@ -45,10 +47,11 @@ public sealed class ServiceBinaries
         var repository = Repository();
         if (form == ServiceForm.Build)
         {
-            return new ServiceBinaries(form, project => ("dotnet", [Built(repository, project)]), new Dictionary<string, long>(), new Dictionary<string, string>());
+            return new ServiceBinaries(form, project => ("dotnet", [Built(repository, project)]), new Dictionary<string, long>(), new Dictionary<string, IReadOnlyDictionary<string, string>>());
         }
 
         var sizes = new Dictionary<string, long>();
+        var environments = new Dictionary<string, IReadOnlyDictionary<string, string>>();
         foreach (var project in projects)
         {
             var output = Path.Combine(AppContext.BaseDirectory, "published", project);
@@ -57,15 +60,18 @@ public sealed class ServiceBinaries
             sizes[project] = Directory.EnumerateFiles(output, "*", SearchOption.AllDirectories)
                 .Where(file => !IsDebugSymbols(file))
                 .Sum(file => new FileInfo(file).Length);
+            environments[project] = await ReadImageEnvironmentAsync(Path.Combine(repository, project));
         }
 
-        var environment = ParseContainerEnvironment(await RunAsync(
-            ["msbuild", Path.Combine(repository, WorkerProjectForImage), "-getItem:ContainerEnvironmentVariable", "-nologo"]));
-        return new ServiceBinaries(form, project => (Path.Combine(AppContext.BaseDirectory, "published", project, project), []), sizes, environment);
+        return new ServiceBinaries(form, project => (Path.Combine(AppContext.BaseDirectory, "published", project, project), []), sizes, environments);
     }
 
-    // Both services import the same Service.props, which declares the image's environment.
-    private const string WorkerProjectForImage = "WorkQueues.Worker";
+    /// <summary>
+    /// The environment a service's image sets, as MSBuild evaluates its project: each service's own, since a service may
+    /// set its own values over Service.props's (the Producer's gen0 budget).
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<string, string>> ReadImageEnvironmentAsync(string projectFolder) =>
+        ParseContainerEnvironment(await RunAsync(["msbuild", projectFolder, "-getItem:ContainerEnvironmentVariable", "-nologo"]));
 
     /// <summary>The variables of <c>dotnet msbuild -getItem:ContainerEnvironmentVariable</c>'s JSON answer.</summary>
     public static IReadOnlyDictionary<string, string> ParseContainerEnvironment(string json)

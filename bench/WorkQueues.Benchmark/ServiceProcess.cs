@@ -100,7 +100,7 @@ public sealed class ServiceProcess : IAsyncDisposable
             WorkingDirectory = folder,
         };
         start.Environment["LOG"] = log;
-        foreach (var (key, value) in binaries.ImageEnvironment)
+        foreach (var (key, value) in binaries.ImageEnvironment(project))
         {
             start.Environment[key] = value;
         }

@@ -26,3 +26,22 @@ public class ContainerEnvironmentTests
         Assert.Empty(ServiceBinaries.ParseContainerEnvironment("""{ "Items": {} }"""));
     }
 }
+
+public class ImageEnvironmentTests
+{
+    /// <summary>
+    /// The real projects, through MSBuild: the Producer's image sets its own gen0 budget over Service.props's, and the
+    /// bench runs each published service with its own image's environment.
+    /// </summary>
+    [Fact]
+    public async Task Each_service_image_sets_its_own_gen0_budget()
+    {
+        var root = WorkQueues.Testing.RepositoryFolder.Root();
+
+        var producer = await ServiceBinaries.ReadImageEnvironmentAsync(Path.Combine(root, "WorkQueues.Producer"));
+        var worker = await ServiceBinaries.ReadImageEnvironmentAsync(Path.Combine(root, "WorkQueues.Worker"));
+
+        Assert.Equal("1000000", producer["DOTNET_GCgen0size"]);
+        Assert.Equal("400000", worker["DOTNET_GCgen0size"]);
+    }
+}

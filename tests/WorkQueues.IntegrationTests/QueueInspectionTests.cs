@@ -59,7 +59,7 @@ public sealed class QueueInspectionTests(AppHostFixture fixture) : IAsyncLifetim
     public async Task The_rabbitmqctl_line_of_the_readme_reaches_the_local_node()
     {
         Assert.IsType<LocalRabbitMQResource>(fixture.App.Resource("messaging"));
-        var start = new ProcessStartInfo(Path.Combine(RepositoryRoot(), "rabbitmqctl"))
+        var start = new ProcessStartInfo(Path.Combine(RepositoryFolder.Root(), "rabbitmqctl"))
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -128,17 +128,6 @@ public sealed class QueueInspectionTests(AppHostFixture fixture) : IAsyncLifetim
         }
 
         return text.ToString();
-    }
-
-    internal static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "WorkQueues.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("WorkQueues.sln not found above the test folder.");
     }
 
     public async Task DisposeAsync()

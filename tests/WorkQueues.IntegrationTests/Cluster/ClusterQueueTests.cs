@@ -186,7 +186,7 @@ public sealed class ClusterQueueTests(ClusterFixture fixture)
         Assert.Contains("\tquorum\t", line);
         Assert.All(nodes, node => Assert.Contains(node, line));
 
-        var start = new ProcessStartInfo(Path.Combine(QueueInspectionTests.RepositoryRoot(), "rabbitmqctl"))
+        var start = new ProcessStartInfo(Path.Combine(RepositoryFolder.Root(), "rabbitmqctl"))
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

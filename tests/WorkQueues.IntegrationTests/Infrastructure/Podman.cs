@@ -13,7 +13,7 @@ public static class Podman
         public string Line => Output.Trim();
     }
 
-    public static string RepositoryRoot { get; } = FindRepositoryRoot();
+    public static string RepositoryRoot { get; } = RepositoryFolder.Root();
 
     /// <summary>Points podman, here and in every process this one starts, at the repository's containers.conf.</summary>
     public static void UseRepositoryConfiguration()
@@ -48,16 +48,5 @@ public static class Podman
         {
             return new Result(127, "", ex.Message);
         }
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "WorkQueues.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("WorkQueues.sln not found above the test folder.");
     }
 }

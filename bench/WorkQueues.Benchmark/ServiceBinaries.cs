@@ -28,7 +28,9 @@ public sealed class ServiceBinaries
     /// items): the published form runs with it, as the image would; the build form without, as the AppHost runs it.
     /// </summary>
     public IReadOnlyDictionary<string, string> ImageEnvironment(string project) =>
-        _imageEnvironments.GetValueOrDefault(project) ?? new Dictionary<string, string>();
+        _imageEnvironments.TryGetValue(project, out var environment) ? environment
+        : Form == ServiceForm.Build ? new Dictionary<string, string>()
+        : throw new ArgumentException($"{project} was not published by this bench run.", nameof(project));
 
     public ServiceForm Form { get; }
 

@@ -29,10 +29,7 @@ public class ContainerEnvironmentTests
 
 public class ImageEnvironmentTests
 {
-    /// <summary>
-    /// The real projects, through MSBuild: the Producer's image sets its own gen0 budget over Service.props's, and the
-    /// bench runs each published service with its own image's environment.
-    /// </summary>
+    /// <summary>The real projects, through MSBuild: the Producer's image sets its own gen0 budget over Service.props's.</summary>
     [Fact]
     public async Task Each_service_image_sets_its_own_gen0_budget()
     {
@@ -41,7 +38,7 @@ public class ImageEnvironmentTests
         var producer = await ServiceBinaries.ReadImageEnvironmentAsync(Path.Combine(root, "WorkQueues.Producer"));
         var worker = await ServiceBinaries.ReadImageEnvironmentAsync(Path.Combine(root, "WorkQueues.Worker"));
 
-        Assert.Equal("1000000", producer["DOTNET_GCgen0size"]);
-        Assert.Equal("400000", worker["DOTNET_GCgen0size"]);
+        Assert.Contains(new KeyValuePair<string, string>("DOTNET_GCgen0size", "1000000"), producer);
+        Assert.Contains(new KeyValuePair<string, string>("DOTNET_GCgen0size", "400000"), worker);
     }
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.RegularExpressions;
 using WorkQueues.AppHost.Messaging;
 
 namespace WorkQueues.IntegrationTests;
@@ -35,10 +34,10 @@ public sealed class BrokerTests(AppHostFixture fixture)
         Assert.NotEmpty(lines);
         foreach (var line in lines)
         {
-            var counts = Regex.Match(line, @"(\d+) modules of \d+ applications in \d+ ms, (\d+) not loaded");
-            Assert.True(counts.Success, line);
-            Assert.InRange(int.Parse(counts.Groups[1].Value), 500, 5000);
-            Assert.Equal("0", counts.Groups[2].Value);
+            var preload = ErlangCodePreloadLine.Parse(line);
+            Assert.True(preload is not null, line);
+            Assert.InRange(preload.Modules, 500, 5000);
+            Assert.Equal(0, preload.NotLoaded);
         }
 
         Assert.DoesNotContain(ErlangCodePreload.FailedMarker, log);

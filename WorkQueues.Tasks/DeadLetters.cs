@@ -6,11 +6,17 @@ namespace WorkQueues.Tasks;
 /// <summary>A task given up on, as <c>task_queue.dead</c> holds it.</summary>
 public sealed record DeadLetter(string? Id, string Task, string? Reason, string? DeadAt, int Attempts);
 
+/// <summary>How many tasks <c>task_queue.dead</c> holds, and the oldest of them.</summary>
+public sealed record DeadLetterPage(uint Count, IReadOnlyList<DeadLetter> Oldest);
+
 /// <summary>Looks into <c>task_queue.dead</c> and moves its tasks back to <c>task_queue</c> for a fresh start.</summary>
 public static class DeadLetters
 {
-    /// <summary>The oldest dead letters, left where they are.</summary>
-    public static async Task<IReadOnlyList<DeadLetter>> PeekAsync(IConnection connection, int limit, CancellationToken cancellationToken)
+    /// <summary>
+    /// The oldest dead letters, left where they are, and how many there are. The count is taken while this holds the
+    /// letters it lists (ready ones plus its own), so it is never below the list, even when a letter arrived meanwhile.
+    /// </summary>
+    public static async Task<DeadLetterPage> PeekAsync(IConnection connection, int limit, CancellationToken cancellationToken)
     {
         var letters = new List<DeadLetter>();
         // Taken unacked and given back when the channel closes, so peeking changes nothing.
@@ -27,14 +33,9 @@ public static class DeadLetters
                 headers?.TryGetValue(TaskQueueTopology.AttemptHeader, out var attempts) == true ? Convert.ToInt32(attempts) : 0));
         }
 
+        var ready = (await channel.DeclareDeadLetterQueueAsync(cancellationToken: cancellationToken)).MessageCount;
         await channel.CloseAsync(cancellationToken);
-        return letters;
-    }
-
-    public static async Task<uint> CountAsync(IConnection connection, CancellationToken cancellationToken)
-    {
-        await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
-        return (await channel.DeclareDeadLetterQueueAsync(cancellationToken: cancellationToken)).MessageCount;
+        return new DeadLetterPage(ready + (uint)letters.Count, letters);
     }
 
     /// <summary>

@@ -30,9 +30,7 @@ public static class DeadLettersApi
             return TypedResults.Problem($"limit must be between 1 and {MaxLimit}.", statusCode: StatusCodes.Status400BadRequest, title: "Invalid limit");
         }
 
-        var count = await DeadLetters.CountAsync(connection, cancellationToken);
-        var letters = await DeadLetters.PeekAsync(connection, limit ?? 20, cancellationToken);
-        return TypedResults.Ok(new DeadLetterPage(count, letters));
+        return TypedResults.Ok(await DeadLetters.PeekAsync(connection, limit ?? 20, cancellationToken));
     }
 
     /// <summary>
@@ -50,7 +48,5 @@ public static class DeadLettersApi
         return TypedResults.Ok(new RequeuedDeadLetters(moved));
     }
 }
-
-public sealed record DeadLetterPage(uint Count, IReadOnlyList<DeadLetter> Oldest);
 
 public sealed record RequeuedDeadLetters(int Requeued);

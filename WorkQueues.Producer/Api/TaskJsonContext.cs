@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using WorkQueues.Producer.Page;
 using WorkQueues.Producer.Publishing;
 using WorkQueues.Producer.Status;
+using WorkQueues.Tasks;
 
 namespace WorkQueues.Producer.Api;
 

@@ -1,54 +1,15 @@
-// The live task page: sends tasks, then follows them through GET /tasks and the /tasks/events stream.
+// The live task page: sends tasks, then follows them through GET /tasks and the /tasks/events stream. Loaded after
+// credentials.js, whose $ and api() it uses.
 'use strict';
 
 const rows = new Map();
+// The stream's changes, counted, and the count at each task's latest: a GET answered after the stream changed its task
+// carries an older state, and must not step the row back (a completed task shown queued again, with no worker).
+let streamChanges = 0;
+const streamedAt = new Map();
 let links = { dashboard: null, managementUi: null };
 
-const $ = (id) => document.getElementById(id);
 const say = (text) => { $('message').textContent = text; };
-
-// Credentials: none in Development. Elsewhere the API key (or bearer token) the user gives when a request is refused
-// with 401, asked for once, kept for this tab only (sessionStorage) and sent with every request.
-const credentialKey = 'workqueues-credential';
-let credential = JSON.parse(sessionStorage.getItem(credentialKey) ?? 'null');
-let asking = null;
-
-function credentialHeaders() {
-  if (!credential) return {};
-  return credential.scheme === 'Bearer' ? { Authorization: `Bearer ${credential.value}` } : { 'X-Api-Key': credential.value };
-}
-
-function askForCredential(challenge, refused) {
-  asking ??= new Promise((resolve) => {
-    const scheme = /^Bearer/i.test(challenge ?? '') ? 'Bearer' : 'ApiKey';
-    $('key-label').textContent = scheme === 'Bearer' ? 'Access token' : 'API key';
-    $('key-hint').textContent = refused ? 'That one was refused; try again.' : 'This Producer asks for a key. It is kept for this tab only.';
-    $('key-form').hidden = false;
-    $('key').focus();
-    $('key-form').addEventListener('submit', (event) => {
-      event.preventDefault();
-      credential = { scheme, value: $('key').value.trim() };
-      sessionStorage.setItem(credentialKey, JSON.stringify(credential));
-      $('key').value = '';
-      $('key-form').hidden = true;
-      asking = null;
-      resolve();
-    }, { once: true });
-  });
-  return asking;
-}
-
-// fetch, with the credentials; on a 401, asks for them and tries again.
-async function api(path, options = {}) {
-  for (;;) {
-    const refused = credential !== null;
-    const response = await fetch(path, { ...options, headers: { ...options.headers, ...credentialHeaders() } });
-    if (response.status !== 401) return response;
-    credential = null;
-    sessionStorage.removeItem(credentialKey);
-    await askForCredential(response.headers.get('WWW-Authenticate'), refused);
-  }
-}
 
 function cell(row, label, className) {
   const td = document.createElement('td');
@@ -133,39 +94,52 @@ async function post(path, body, type) {
   return json;
 }
 
-async function track(accepted, texts) {
-  accepted.forEach((t, i) => render({ id: t.id, text: texts[i], state: t.dueAt ? 'scheduled' : 'queued', dueAt: t.dueAt, dots: t.dots, progressSeconds: 0, attempts: 0 }));
-  for (const t of accepted) {
-    const response = await api(`/tasks/${t.id}`);
-    if (response.ok) render(await response.json());
+// Renders what a GET answered, but not over a change the stream brought while the GET was on its way.
+async function renderFetched(path, tasksOf) {
+  const sentAt = streamChanges;
+  const response = await api(path);
+  if (!response.ok) return;
+  for (const task of tasksOf(await response.json())) {
+    if ((streamedAt.get(task.id) ?? 0) <= sentAt) render(task);
   }
 }
 
+async function track(accepted, texts) {
+  accepted.forEach((t, i) => {
+    if (!streamedAt.has(t.id)) render({ id: t.id, text: texts[i], state: t.dueAt ? 'scheduled' : 'queued', dueAt: t.dueAt, dots: t.dots, progressSeconds: 0, attempts: 0 });
+  });
+  for (const t of accepted) await renderFetched(`/tasks/${t.id}`, (task) => [task]);
+}
+
+// A task is reported once its row shows what GET /tasks/{id} says of it; a failed GET leaves the row as sent, and the
+// task queued all the same.
 $('send-one').addEventListener('submit', async (event) => {
   event.preventDefault();
   const text = $('task').value;
   const delay = $('delay').value;
+  let accepted;
   try {
-    const accepted = await post(delay ? `/tasks?delay=${encodeURIComponent(delay)}` : '/tasks', text, 'text/plain');
-    say(accepted.dueAt
-      ? `Scheduled "${text}" (${accepted.dots} s of work), due ${new Date(accepted.dueAt).toLocaleTimeString()}.`
-      : `Queued "${text}" (${accepted.dots} s of work).`);
-    $('task').value = '';
-    $('delay').value = '';
-    await track([accepted], [text]);
-  } catch (error) { say(`Not queued: ${error.message}`); }
+    accepted = await post(delay ? `/tasks?delay=${encodeURIComponent(delay)}` : '/tasks', text, 'text/plain');
+  } catch (error) { say(`Not queued: ${error.message}`); return; }
+  $('task').value = '';
+  $('delay').value = '';
+  await track([accepted], [text]).catch(() => {});
+  say(accepted.dueAt
+    ? `Scheduled "${text}" (${accepted.dots} s of work), due ${new Date(accepted.dueAt).toLocaleTimeString()}.`
+    : `Queued "${text}" (${accepted.dots} s of work).`);
 });
 
 $('send-batch').addEventListener('submit', async (event) => {
   event.preventDefault();
   const texts = $('batch').value.split('\n').map((line) => line.trim()).filter((line) => line.length > 0);
   if (texts.length === 0) { say('Write at least one task, one a line.'); return; }
+  let accepted;
   try {
-    const accepted = await post('/tasks/batch', JSON.stringify(texts), 'application/json');
-    say(`Queued ${accepted.length} tasks.`);
-    $('batch').value = '';
-    await track(accepted, texts);
-  } catch (error) { say(`Not queued: ${error.message}`); }
+    accepted = await post('/tasks/batch', JSON.stringify(texts), 'application/json');
+  } catch (error) { say(`Not queued: ${error.message}`); return; }
+  $('batch').value = '';
+  await track(accepted, texts).catch(() => {});
+  say(`Queued ${accepted.length} tasks.`);
 });
 
 async function refreshQueue() {
@@ -178,8 +152,7 @@ async function refreshQueue() {
 }
 
 async function loadRecent() {
-  const recent = await (await api('/tasks?limit=50')).json();
-  recent.reverse().forEach(render);
+  await renderFetched('/tasks?limit=50', (recent) => recent.reverse());
 }
 
 // EventSource sends no headers, so the stream (and only it) takes the credential in its query string.
@@ -189,7 +162,11 @@ function follow() {
   // After a reconnect the stream starts afresh: catch up on what changed meanwhile.
   let connected = false;
   events.addEventListener('ready', () => { if (connected) loadRecent(); connected = true; });
-  events.addEventListener('task', (event) => render(JSON.parse(event.data)));
+  events.addEventListener('task', (event) => {
+    const task = JSON.parse(event.data);
+    streamedAt.set(task.id, ++streamChanges);
+    render(task);
+  });
   events.addEventListener('error', async () => {
     if (events.readyState !== EventSource.CLOSED) return; // the browser reconnects by itself
     await loadRecent(); // asks for the credential again if that is why the stream was refused

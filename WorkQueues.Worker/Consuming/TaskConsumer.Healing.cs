@@ -45,21 +45,39 @@ public sealed partial class TaskConsumer
     }
 
     /// <summary>
-    /// Follows the queue sampler's consumer counts. RabbitMQ can lose a consumer without a basic.cancel: seen once in
-    /// a test run, where a quorum task_queue was deleted (and declared again within seconds by the Producer's
-    /// sampler), and both Workers logged nothing and went on consuming a queue that counted none. A count of none,
-    /// asked after this Worker's consumer was registered and while it still is, means that; the heal consumes again.
+    /// Follows the queue sampler's readings, for a consumer the broker lost without a basic.cancel. Two signs of it:
+    /// the queue counts no consumer at all (seen once in a test run, where a quorum task_queue was deleted and declared
+    /// again within seconds, and both Workers went on consuming a queue that counted none), or tasks wait while this
+    /// Worker has room and is given none (<see cref="StarvedConsumerWatch"/>). Either way the heal consumes again.
     /// </summary>
-    private void FollowQueueConsumerCount()
+    private void FollowQueueReadings()
     {
-        queueSampler.ConsumersCounted += reading =>
+        var starvedWatch = new StarvedConsumerWatch();
+        queueSampler.QueueRead += reading =>
         {
-            if (reading.MissesConsumerRegisteredAt(Volatile.Read(ref _consumingSince)) && IsConsuming)
+            var consumingSince = Volatile.Read(ref _consumingSince);
+            var hasRoom = _inFlight.Count < options.Value.Concurrency;
+            var starved = starvedWatch.IsStarved(reading, consumingSince, Interlocked.Read(ref _deliveries), hasRoom);
+            if (!IsConsuming)
             {
-                _consumerMissing = true;
-                LogConsumerMissing(TaskQueueTopology.QueueName);
-                _ = LostAsync();
+                return;
             }
+
+            if (reading.MissesConsumerRegisteredAt(consumingSince))
+            {
+                LogConsumerMissing(TaskQueueTopology.QueueName);
+            }
+            else if (starved)
+            {
+                LogConsumerStarved(TaskQueueTopology.QueueName, reading.Ready);
+            }
+            else
+            {
+                return;
+            }
+
+            _consumerMissing = true;
+            _ = LostAsync();
         };
     }
 
@@ -143,6 +161,9 @@ public sealed partial class TaskConsumer
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Queue} counts no consumer although this Worker consumes it: the broker lost the consumer; consuming again")]
     private partial void LogConsumerMissing(string queue);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Queue} has had {Ready} tasks waiting across two readings while this Worker had room and was given none: the broker lost its consumer; consuming again")]
+    private partial void LogConsumerStarved(string queue, uint ready);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Consuming {Queue} again")]
     private partial void LogResumed(string queue);

@@ -40,7 +40,7 @@ public sealed partial class TaskConsumer(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         FollowConnectionRecovery();
-        FollowQueueConsumerCount();
+        FollowQueueReadings();
         await SubscribeAsync(cancellationToken);
         _healing = HealAsync(_stopping.Token);
     }
@@ -117,13 +117,14 @@ public sealed partial class TaskConsumer(
     /// </summary>
     private Task OnReceivedAsync(BasicDeliverEventArgs delivery, ChannelSettler settler)
     {
+        // Counted first: the starved-consumer watch reads it as "given a task since".
+        var key = Interlocked.Increment(ref _deliveries);
         var work = processor.ProcessAsync(TaskDelivery.CopyOf(delivery, options.Value.MaxAttempts), settler, _abandonWork.Token);
         if (work.IsCompleted)
         {
             return work;
         }
 
-        var key = Interlocked.Increment(ref _deliveries);
         _inFlight[key] = work;
         _ = ForgetWhenDoneAsync(key, work);
         return Task.CompletedTask;

@@ -16,8 +16,8 @@ public sealed partial class QueueDepthSampler(IConnection connection, ILogger<Qu
 
     public long Consumers { get; private set; }
 
-    /// <summary>Each reading of the consumer count, with the time its passive declare was sent.</summary>
-    public event Action<ConsumerCountReading>? ConsumersCounted;
+    /// <summary>Each reading of the queue's counts, with the time its passive declare was sent.</summary>
+    public event Action<QueueReading>? QueueRead;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -33,7 +33,7 @@ public sealed partial class QueueDepthSampler(IConnection connection, ILogger<Qu
                     var asked = Stopwatch.GetTimestamp();
                     var queue = await channel.QueueDeclarePassiveAsync(TaskQueueTopology.QueueName, stoppingToken);
                     (Ready, Consumers) = (queue.MessageCount, queue.ConsumerCount);
-                    ConsumersCounted?.Invoke(new ConsumerCountReading(queue.ConsumerCount, asked));
+                    QueueRead?.Invoke(new QueueReading(queue.MessageCount, queue.ConsumerCount, asked));
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {

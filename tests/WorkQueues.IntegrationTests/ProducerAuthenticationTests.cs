@@ -90,6 +90,7 @@ public sealed class ProducerAuthenticationTests(ProducerFixture fixture)
         Assert.Equal("Healthy", await client.GetStringAsync("/alive"));
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/links")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/app.js")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/credentials.js")).StatusCode);
         using var page = await client.GetAsync("/");
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         var policy = string.Join(";", page.Headers.GetValues("Content-Security-Policy"));

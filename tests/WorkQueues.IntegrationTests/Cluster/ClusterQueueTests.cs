@@ -68,14 +68,7 @@ public sealed class ClusterQueueTests(ClusterFixture fixture)
         var seen = workers.ToDictionary(w => w, _ => new ConcurrentQueue<string>());
         var probes = workers.Select(worker => ProbeHealthAsync(worker, seen[worker], stop.Token)).ToList();
 
-        await using (var connection = await new ConnectionFactory { Uri = fixture.App.BrokerUri }.CreateConnectionAsync())
-        await using (var channel = await connection.CreateChannelAsync())
-        {
-            await channel.QueueDeleteAsync("task_queue");
-        }
-
-        // The broker cancels both consumers; each Worker declares task_queue again and consumes within seconds.
-        await fixture.WaitForConsumersAsync(2, TimeSpan.FromSeconds(15));
+        await DeleteTaskQueueAndSeeBothWorkersTakeTasksAgainAsync();
         foreach (var worker in workers)
         {
             using var http = new HttpClient { BaseAddress = worker };
@@ -86,30 +79,44 @@ public sealed class ClusterQueueTests(ClusterFixture fixture)
         await Task.WhenAll(probes);
         Assert.All(workers, worker => Assert.Contains("Unhealthy", seen[worker]));
         Assert.Equal("quorum", (await fixture.QueueAsync("task_queue")).Type);
+    }
 
-        var task = $"after redeclare {Guid.NewGuid():N}.";
-        await fixture.App.PostTaskAsync(task);
-        await fixture.App.WaitForDoneAsync([task], TimeSpan.FromSeconds(30));
+    /// <summary>
+    /// Deletes task_queue; the broker cancels both consumers, and each Worker declares it again and consumes. Once in a
+    /// CI run the broker told only one of them: the other stayed healthy and idle with a consumer the new queue did not
+    /// have, until tasks waited while it had room (StarvedConsumerWatch). So the Workers are given work for two, 16 s of
+    /// it (one Worker alone keeps tasks waiting past two of the other's 5 s readings), and each must do some.
+    /// </summary>
+    private async Task DeleteTaskQueueAndSeeBothWorkersTakeTasksAgainAsync()
+    {
+        await using (var connection = await new ConnectionFactory { Uri = fixture.App.BrokerUri }.CreateConnectionAsync())
+        await using (var channel = await connection.CreateChannelAsync())
+        {
+            await channel.QueueDeleteAsync("task_queue");
+        }
+
+        await Eventually.ReturnsAsync(fixture.ConsumerCountAsync, consumers => consumers >= 1, TimeSpan.FromSeconds(15), "task_queue declared and consumed again");
+        var tasks = Enumerable.Range(1, 8).Select(i => $"after redeclare {i} {Guid.NewGuid():N}..").ToList();
+        foreach (var task in tasks)
+        {
+            await fixture.App.PostTaskAsync(task);
+        }
+
+        var done = await fixture.App.WaitForDoneAsync(tasks, TimeSpan.FromSeconds(60));
+        Assert.Equal(2, done.Select(record => record.Instance).Distinct().Count());
+        await fixture.WaitForConsumersAsync(2, TimeSpan.FromSeconds(15));
     }
 
     [Fact]
     public async Task Each_worker_holds_one_consumer_after_a_server_cancel_and_then_a_lost_connection()
     {
         await fixture.WaitForConsumersAsync(2);
-        const string Tester = "cluster-queue-tests";
-        await using var connection = await new ConnectionFactory { Uri = fixture.App.BrokerUri, ClientProvidedName = Tester }.CreateConnectionAsync();
-
         // A server cancel: each Worker consumes again. The client keeps its record of the cancelled consumer.
-        await using (var channel = await connection.CreateChannelAsync())
-        {
-            await channel.QueueDeleteAsync("task_queue");
-        }
-
-        await fixture.WaitForConsumersAsync(2, TimeSpan.FromSeconds(15));
+        await DeleteTaskQueueAndSeeBothWorkersTakeTasksAgainAsync();
 
         // Then a lost connection: the client recovers every consumer it recorded, so a stale record would come back too.
         using var management = fixture.Management(1);
-        var closed = await management.GetConnectionsAsync(Tester, ClusterFixture.ConnectionName);
+        var closed = await management.GetConnectionsAsync(ClusterFixture.ConnectionName);
         foreach (var name in closed)
         {
             await management.CloseConnectionAsync(name);
@@ -120,7 +127,7 @@ public sealed class ClusterQueueTests(ClusterFixture fixture)
         // for a while after the connection has left this list. Both made the count dip during the hold below, when
         // another test run shared the two cores.
         await Eventually.HoldsAsync(
-            async () => await management.GetConnectionsAsync(Tester, ClusterFixture.ConnectionName) is var open
+            async () => await management.GetConnectionsAsync(ClusterFixture.ConnectionName) is var open
                 && !open.Intersect(closed).Any() && open.Count >= closed.Count,
             TimeSpan.FromSeconds(30),
             "every closed connection gone and its client connected again");

@@ -17,6 +17,8 @@ public sealed class TaskBoard(IOptions<ProducerOptions> options, TimeProvider ti
 
     // ConcurrentDictionary.Count takes every lock of the dictionary: far too dear once per publish.
     private int _count;
+    // Numbers every change, board-wide, so a task forgotten and seen again still moves forward (TrackedTask.Revision).
+    private long _revisions;
 
     public TrackedTask? Find(string id) => _tasks.GetValueOrDefault(id);
 
@@ -33,16 +35,17 @@ public sealed class TaskBoard(IOptions<ProducerOptions> options, TimeProvider ti
     {
         var now = time.GetUtcNow();
         var state = task.DueAt is null ? TaskState.Queued : TaskState.Scheduled;
-        Update(task.Id, existing => existing ?? new TrackedTask(
-            task.Id, TaskText.Shorten(text), state, task.Dots, 0, null, 0, null, now, null, null, now, traceId, task.DueAt));
+        Update(task.Id, (existing, revision) => existing ?? new TrackedTask(
+            task.Id, TaskText.Shorten(text), state, task.Dots, 0, null, 0, null, now, null, null, now, traceId, task.DueAt, Revision: revision));
     }
 
     /// <summary>Notes that this replica recorded a cancel of the task; false when the task is not (or no longer) known.</summary>
     public bool CancelRequested(string id, DateTimeOffset at)
     {
+        var revision = Interlocked.Increment(ref _revisions);
         while (_tasks.TryGetValue(id, out var existing))
         {
-            var updated = existing with { CancelRequestedAt = at, UpdatedAt = at };
+            var updated = existing with { CancelRequestedAt = at, UpdatedAt = at, Revision = revision };
             if (_tasks.TryUpdate(id, updated, existing))
             {
                 feed.Publish(updated);
@@ -61,11 +64,11 @@ public sealed class TaskBoard(IOptions<ProducerOptions> options, TimeProvider ti
     {
         if (TaskStates.TryParse(e.State, out var state))
         {
-            Update(e.Id, existing => Applied(existing, e, state));
+            Update(e.Id, (existing, revision) => Applied(existing, e, state, revision));
         }
     }
 
-    private static TrackedTask Applied(TrackedTask? existing, TaskEvent e, TaskState state)
+    private static TrackedTask Applied(TrackedTask? existing, TaskEvent e, TaskState state, long revision)
     {
         // Events of one task can arrive out of order; never step back from a later attempt or a later stage.
         if (existing is not null && Rank(existing.Attempts, existing.State, existing.ProgressSeconds).CompareTo(Rank(e.Attempt, state, e.ProgressSeconds)) > 0)
@@ -90,23 +93,25 @@ public sealed class TaskBoard(IOptions<ProducerOptions> options, TimeProvider ti
             e.At,
             existing?.TraceId ?? e.TraceId,
             e.DueAt ?? existing?.DueAt,
-            existing?.CancelRequestedAt);
+            existing?.CancelRequestedAt,
+            revision);
     }
 
-    private void Update(string id, Func<TrackedTask?, TrackedTask> change)
+    private void Update(string id, Func<TrackedTask?, long, TrackedTask> change)
     {
+        var revision = Interlocked.Increment(ref _revisions);
         TrackedTask updated;
         while (true)
         {
             if (_tasks.TryGetValue(id, out var existing))
             {
-                updated = change(existing);
+                updated = change(existing, revision);
                 if (ReferenceEquals(updated, existing) || _tasks.TryUpdate(id, updated, existing))
                 {
                     break;
                 }
             }
-            else if (_tasks.TryAdd(id, updated = change(null)))
+            else if (_tasks.TryAdd(id, updated = change(null, revision)))
             {
                 _order.Enqueue(id);
                 Interlocked.Increment(ref _count);

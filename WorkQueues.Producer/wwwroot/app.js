@@ -3,10 +3,6 @@
 'use strict';
 
 const rows = new Map();
-// The stream's changes, counted, and the count at each task's latest: a GET answered after the stream changed its task
-// carries an older state, and must not step the row back (a completed task shown queued again, with no worker).
-let streamChanges = 0;
-const streamedAt = new Map();
 let links = { dashboard: null, managementUi: null };
 
 const say = (text) => { $('message').textContent = text; };
@@ -19,8 +15,12 @@ function cell(row, label, className) {
   return td;
 }
 
+// The Producer numbers each change of a task (revision); a row never goes back to an older one. An answer can arrive
+// after the stream brought a later change (a 202 or GET slower than the task), and would show it queued again.
 function render(task) {
   let row = rows.get(task.id);
+  const revision = task.revision ?? 0;
+  if (row && revision < Number(row.dataset.revision)) return;
   if (!row) {
     row = document.createElement('tr');
     row.dataset.id = task.id;
@@ -28,6 +28,7 @@ function render(task) {
     rows.set(task.id, row);
     $('tasks').prepend(row);
   }
+  row.dataset.revision = revision;
   const [text, state, progress, worker, attempts, trace, cancel] = row.children;
   text.textContent = task.text ?? task.id;
   state.textContent = describeState(task);
@@ -94,25 +95,17 @@ async function post(path, body, type) {
   return json;
 }
 
-// Renders what a GET answered, but not over a change the stream brought while the GET was on its way.
-async function renderFetched(path, tasksOf) {
-  const sentAt = streamChanges;
-  const response = await api(path);
-  if (!response.ok) return;
-  for (const task of tasksOf(await response.json())) {
-    if ((streamedAt.get(task.id) ?? 0) <= sentAt) render(task);
+// Shows the tasks as sent, then as the Producer has them.
+async function track(accepted, texts) {
+  accepted.forEach((t, i) => render({ id: t.id, text: texts[i], state: t.dueAt ? 'scheduled' : 'queued', dueAt: t.dueAt, dots: t.dots, progressSeconds: 0, attempts: 0 }));
+  for (const t of accepted) {
+    const response = await api(`/tasks/${t.id}`);
+    if (response.ok) render(await response.json());
   }
 }
 
-async function track(accepted, texts) {
-  accepted.forEach((t, i) => {
-    if (!streamedAt.has(t.id)) render({ id: t.id, text: texts[i], state: t.dueAt ? 'scheduled' : 'queued', dueAt: t.dueAt, dots: t.dots, progressSeconds: 0, attempts: 0 });
-  });
-  for (const t of accepted) await renderFetched(`/tasks/${t.id}`, (task) => [task]);
-}
-
 // A task is reported once its row shows what GET /tasks/{id} says of it; a failed GET leaves the row as sent, and the
-// task queued all the same.
+// task is queued all the same.
 $('send-one').addEventListener('submit', async (event) => {
   event.preventDefault();
   const text = $('task').value;
@@ -138,8 +131,10 @@ $('send-batch').addEventListener('submit', async (event) => {
     accepted = await post('/tasks/batch', JSON.stringify(texts), 'application/json');
   } catch (error) { say(`Not queued: ${error.message}`); return; }
   $('batch').value = '';
-  await track(accepted, texts).catch(() => {});
+  // Said once the rows are shown, not after a GET for each task.
+  const tracking = track(accepted, texts);
   say(`Queued ${accepted.length} tasks.`);
+  await tracking.catch(() => {});
 });
 
 async function refreshQueue() {
@@ -152,7 +147,8 @@ async function refreshQueue() {
 }
 
 async function loadRecent() {
-  await renderFetched('/tasks?limit=50', (recent) => recent.reverse());
+  const recent = await (await api('/tasks?limit=50')).json();
+  recent.reverse().forEach(render);
 }
 
 // EventSource sends no headers, so the stream (and only it) takes the credential in its query string.
@@ -162,11 +158,7 @@ function follow() {
   // After a reconnect the stream starts afresh: catch up on what changed meanwhile.
   let connected = false;
   events.addEventListener('ready', () => { if (connected) loadRecent(); connected = true; });
-  events.addEventListener('task', (event) => {
-    const task = JSON.parse(event.data);
-    streamedAt.set(task.id, ++streamChanges);
-    render(task);
-  });
+  events.addEventListener('task', (event) => render(JSON.parse(event.data)));
   events.addEventListener('error', async () => {
     if (events.readyState !== EventSource.CLOSED) return; // the browser reconnects by itself
     await loadRecent(); // asks for the credential again if that is why the stream was refused

@@ -56,9 +56,10 @@ public sealed partial class TaskConsumer
         queueSampler.QueueRead += reading =>
         {
             var consumingSince = Volatile.Read(ref _consumingSince);
-            var hasRoom = _inFlight.Count < options.Value.Concurrency;
-            var starved = starvedWatch.IsStarved(reading, consumingSince, Interlocked.Read(ref _deliveries), hasRoom);
-            if (!IsConsuming)
+            var hasRoom = !_dispatching && Volatile.Read(ref _inHand) < options.Value.Concurrency;
+            var starved = starvedWatch.Observe(reading, consumingSince, Interlocked.Read(ref _deliveries), hasRoom);
+            // A heal that registered a new consumer meanwhile makes this reading about the old one.
+            if (!IsConsuming || Volatile.Read(ref _consumingSince) != consumingSince)
             {
                 return;
             }

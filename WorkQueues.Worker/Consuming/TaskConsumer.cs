@@ -30,6 +30,10 @@ public sealed partial class TaskConsumer(
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<long, Task> _inFlight = new();
     private long _deliveries;
+    // Tasks taken and not yet settled, and whether the dispatcher is inside a handler now (a handler that never awaits
+    // holds it): while either leaves no room, the Worker is busy, not starved.
+    private int _inHand;
+    private volatile bool _dispatching;
     private IChannel? _channel;
     private AsyncEventingBasicConsumer? _consumer;
     private string? _consumerTag;
@@ -117,11 +121,15 @@ public sealed partial class TaskConsumer(
     /// </summary>
     private Task OnReceivedAsync(BasicDeliverEventArgs delivery, ChannelSettler settler)
     {
-        // Counted first: the starved-consumer watch reads it as "given a task since".
+        // Counted first: the starved-consumer watch reads them as "given a task since" and "has room".
         var key = Interlocked.Increment(ref _deliveries);
+        Interlocked.Increment(ref _inHand);
+        _dispatching = true;
         var work = processor.ProcessAsync(TaskDelivery.CopyOf(delivery, options.Value.MaxAttempts), settler, _abandonWork.Token);
+        _dispatching = false;
         if (work.IsCompleted)
         {
+            Interlocked.Decrement(ref _inHand);
             return work;
         }
 
@@ -144,6 +152,7 @@ public sealed partial class TaskConsumer(
         finally
         {
             _inFlight.TryRemove(key, out _);
+            Interlocked.Decrement(ref _inHand);
         }
     }
 

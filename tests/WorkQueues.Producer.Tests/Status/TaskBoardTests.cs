@@ -38,6 +38,29 @@ public class TaskBoardTests
     }
 
     [Fact]
+    public void Every_change_raises_the_revision_and_a_task_forgotten_and_seen_again_keeps_rising()
+    {
+        var board = Board(trackedTasks: 1);
+        var now = DateTimeOffset.UtcNow;
+        board.Publishing(new PublishedTask("a", 1), "task a.", null);
+        var queued = board.Find("a")!.Revision;
+        board.Apply(new TaskEvent("a", TaskEvent.States.Running, "worker-0", 1, 1, 0, null, now, null, now));
+        var running = board.Find("a")!.Revision;
+        Assert.True(board.CancelRequested("a", now));
+        var cancelRequested = board.Find("a")!.Revision;
+        Assert.True(queued < running && running < cancelRequested, $"{queued}, {running}, {cancelRequested}");
+
+        // An event about a task the board had already applied a later one of changes nothing, revision included.
+        board.Apply(new TaskEvent("a", TaskEvent.States.Queued, string.Empty, 0, 1, 0, null, now, null));
+        Assert.Equal(cancelRequested, board.Find("a")!.Revision);
+
+        // "a" is forgotten for "b", then seen again: its revision is above all it had.
+        board.Publishing(new PublishedTask("b", 1), "task b.", null);
+        board.Apply(new TaskEvent("a", TaskEvent.States.Completed, "worker-0", 1, 1, 1, null, now, null, now));
+        Assert.True(board.Find("a")!.Revision > cancelRequested);
+    }
+
+    [Fact]
     public void A_completed_event_alone_still_tells_when_the_task_started()
     {
         var board = Board(trackedTasks: 10);

@@ -1,0 +1,98 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using RabbitMQ.Client;
+
+namespace WorkQueues.IntegrationTests.Cluster;
+
+/// <summary>Workers whose consumers the cluster cancels or loses: each consumes again, and holds exactly one consumer.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class ClusterConsumerHealingTests(ClusterFixture fixture)
+{
+    [Fact]
+    public async Task A_worker_consumes_again_after_task_queue_is_deleted_and_says_unhealthy_meanwhile()
+    {
+        await fixture.WaitForConsumersAsync(2);
+        var workers = fixture.WorkerUrls();
+        Assert.Equal(2, workers.Count);
+        using var stop = new CancellationTokenSource();
+        var seen = workers.ToDictionary(w => w, _ => new ConcurrentQueue<string>());
+        var probes = workers.Select(worker => WorkerHealth.ProbeAsync(worker, seen[worker], stop.Token)).ToList();
+
+        await DeleteTaskQueueAndSeeBothWorkersTakeTasksAgainAsync();
+        foreach (var worker in workers)
+        {
+            await Eventually.HoldsAsync(() => WorkerHealth.IsHealthyAsync(worker), TimeSpan.FromSeconds(10), $"{worker} healthy again");
+        }
+
+        await stop.CancelAsync();
+        await Task.WhenAll(probes);
+        Assert.All(workers, worker => Assert.Contains("Unhealthy", seen[worker]));
+        Assert.Equal("quorum", (await fixture.QueueAsync("task_queue")).Type);
+    }
+
+    /// <summary>
+    /// Deletes task_queue; the broker cancels both consumers, and each Worker declares it again and consumes. Once in a
+    /// CI run the broker told only one of them: the other stayed healthy and idle with a consumer the new queue did not
+    /// have. A Worker sees that only when tasks wait while it has room (StarvedConsumerWatch: two readings of its 5 s
+    /// sampler, then a 1 s pause), so the Workers are given 16 s of work at the fixture's 10 ms a dot: 32 tasks of
+    /// 0.5 s. One Worker alone keeps tasks waiting long enough for the other to see it and take some; each must.
+    /// </summary>
+    private async Task DeleteTaskQueueAndSeeBothWorkersTakeTasksAgainAsync()
+    {
+        await using (var connection = await new ConnectionFactory { Uri = fixture.App.BrokerUri }.CreateConnectionAsync())
+        await using (var channel = await connection.CreateChannelAsync())
+        {
+            await channel.QueueDeleteAsync("task_queue");
+        }
+
+        await Eventually.ReturnsAsync(fixture.ConsumerCountAsync, consumers => consumers >= 1, TimeSpan.FromSeconds(15), "task_queue declared and consumed again");
+        var tasks = Enumerable.Range(1, 32).Select(i => $"after redeclare {i} {Guid.NewGuid():N} {new string('.', 50)}").ToList();
+        foreach (var task in tasks)
+        {
+            await fixture.App.PostTaskAsync(task);
+        }
+
+        var done = await fixture.App.WaitForDoneAsync(tasks, TimeSpan.FromSeconds(60));
+        Assert.Equal(2, done.Select(record => record.Instance).Distinct().Count());
+        await fixture.WaitForConsumersAsync(2, TimeSpan.FromSeconds(15));
+    }
+
+    [Fact]
+    public async Task Each_worker_holds_one_consumer_after_a_server_cancel_and_then_a_lost_connection()
+    {
+        await fixture.WaitForConsumersAsync(2);
+        // A server cancel: each Worker consumes again. The client keeps its record of the cancelled consumer.
+        await DeleteTaskQueueAndSeeBothWorkersTakeTasksAgainAsync();
+
+        // Then a lost connection: the client recovers every consumer it recorded, so a stale record would come back too.
+        using var management = fixture.Management(1);
+        var closed = await management.GetConnectionsAsync(ClusterFixture.ConnectionName);
+        foreach (var name in closed)
+        {
+            await management.CloseConnectionAsync(name);
+        }
+
+        // Wait until every client whose connection was closed has connected again. Until then a Worker that has not yet
+        // read the close still says it is consuming, and a closed connection's consumer still counts on the quorum queue
+        // for a while after the connection has left this list. Both made the count dip during the hold below, when
+        // another test run shared the two cores.
+        await Eventually.HoldsAsync(
+            async () => await management.GetConnectionsAsync(ClusterFixture.ConnectionName) is var open
+                && !open.Intersect(closed).Any() && open.Count >= closed.Count,
+            TimeSpan.FromSeconds(30),
+            "every closed connection gone and its client connected again");
+        var workers = fixture.WorkerUrls();
+        Assert.Equal(2, workers.Count);
+        await Eventually.HoldsAsync(
+            async () => await fixture.ConsumerCountAsync() == 2 && (await Task.WhenAll(workers.Select(WorkerHealth.IsHealthyAsync))).All(healthy => healthy),
+            TimeSpan.FromSeconds(30),
+            "both workers consuming again");
+        for (var watch = Stopwatch.StartNew(); watch.Elapsed < TimeSpan.FromSeconds(3); await Task.Delay(250))
+        {
+            if (await fixture.ConsumerCountAsync() is var consumers and not 2u)
+            {
+                Assert.Fail($"{consumers} consumers on task_queue after {watch.Elapsed.TotalSeconds:0.00} s of the hold, not 2.{Environment.NewLine}{await fixture.DescribeAsync()}");
+            }
+        }
+    }
+}

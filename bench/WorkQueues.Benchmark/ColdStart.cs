@@ -20,7 +20,7 @@ public static class ColdStart
 
     public static async Task<TimeSpan> MeasureAsync(TimeSpan timeout, TextWriter progress)
     {
-        var apphost = Path.Combine(ServiceBinaries.Repository(), "WorkQueues.AppHost");
+        var apphost = Path.Combine(RepositoryFolder.Root(), "WorkQueues.AppHost");
         EnsureFree(LaunchProfilePorts);
         await RunAsync("dotnet", ["build", apphost, "-nologo", "-v", "quiet"], timeout);
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using WorkQueues.Testing;
 
 namespace WorkQueues.Benchmark;
 
@@ -46,7 +47,7 @@ public sealed class ServiceBinaries
 
     public static async Task<ServiceBinaries> PrepareAsync(ServiceForm form, IEnumerable<string> projects, TextWriter progress)
     {
-        var repository = Repository();
+        var repository = RepositoryFolder.Root();
         if (form == ServiceForm.Build)
         {
             return new ServiceBinaries(form, project => ("dotnet", [Built(repository, project)]), new Dictionary<string, long>(), new Dictionary<string, IReadOnlyDictionary<string, string>>());
@@ -123,18 +124,5 @@ public sealed class ServiceBinaries
         var output = Path.GetRelativePath(Path.Combine(repository, "bench", "WorkQueues.Benchmark"), AppContext.BaseDirectory);
         var binary = Path.Combine(repository, project, output, project + ".dll");
         return File.Exists(binary) ? binary : throw new FileNotFoundException($"{binary} is not built.", binary);
-    }
-
-    /// <summary>The repository the bench was built in (two folders above its project).</summary>
-    public static string Repository()
-    {
-        var benchProject = new DirectoryInfo(AppContext.BaseDirectory);
-        while (benchProject is not null && !File.Exists(Path.Combine(benchProject.FullName, "WorkQueues.Benchmark.csproj")))
-        {
-            benchProject = benchProject.Parent;
-        }
-
-        return benchProject?.Parent?.Parent?.FullName
-            ?? throw new InvalidOperationException("Run the bench from its project (dotnet run --project bench/WorkQueues.Benchmark).");
     }
 }

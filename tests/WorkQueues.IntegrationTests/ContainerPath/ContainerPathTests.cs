@@ -124,7 +124,7 @@ public sealed class ContainerPathTests(ContainerPathFixture fixture)
             $"the list to show {queue} with 2 ready");
 
         var rabbitmqctl = await Podman.RunProcessAsync(
-            Path.Combine(Podman.RepositoryRoot, "rabbitmqctl"),
+            Path.Combine(RepositoryFolder.Root(), "rabbitmqctl"),
             "list_queues name messages_ready messages_unacknowledged".Split(' '),
             new Dictionary<string, string>
             {

@@ -113,7 +113,7 @@ public sealed class ContainerPathFixture : IAsyncLifetime
             return ("", "podman is not installed or does not answer 'podman info' (test.sh installs it with apt-get).");
         }
 
-        var name = await Podman.RunProcessAsync("bash", [Path.Combine(Podman.RepositoryRoot, "tests", "container-image", "build.sh"), "--name"]);
+        var name = await Podman.RunProcessAsync("bash", [Path.Combine(RepositoryFolder.Root(), "tests", "container-image", "build.sh"), "--name"]);
         if (name.ExitCode != 0 || (await Podman.RunAsync("image", "exists", name.Line)).ExitCode != 0)
         {
             return (name.Line, $"the test image {name.Line} is not built: run tests/container-image/build.sh (test.sh does). {name.Error}".Trim());

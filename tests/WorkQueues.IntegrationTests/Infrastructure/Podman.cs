@@ -13,14 +13,12 @@ public static class Podman
         public string Line => Output.Trim();
     }
 
-    public static string RepositoryRoot { get; } = RepositoryFolder.Root();
-
     /// <summary>Points podman, here and in every process this one starts, at the repository's containers.conf.</summary>
     public static void UseRepositoryConfiguration()
     {
         if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CONTAINERS_CONF")))
         {
-            Environment.SetEnvironmentVariable("CONTAINERS_CONF", Path.Combine(RepositoryRoot, "containers.conf"));
+            Environment.SetEnvironmentVariable("CONTAINERS_CONF", Path.Combine(RepositoryFolder.Root(), "containers.conf"));
         }
     }
 

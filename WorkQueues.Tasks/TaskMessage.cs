@@ -53,11 +53,14 @@ public static class TaskMessage
             ? (TaskDelayTopology.EntryExchangeName, TaskDelayTopology.RoutingKey(seconds))
             : (string.Empty, TaskQueueTopology.QueueName);
 
-    /// <summary>The time limit a delivery's headers ask for, if any and readable.</summary>
+    /// <summary>
+    /// The time limit a delivery's headers ask for, if any and readable, at most <see cref="TaskControls.MaxTimeout"/>:
+    /// another client's message may ask for more than a timer can hold.
+    /// </summary>
     public static TimeSpan? TimeoutOf(IReadOnlyBasicProperties properties) =>
         properties.Headers?.TryGetValue(TaskQueueTopology.TimeoutHeader, out var value) == true
             && value switch { long l => l, int i => i, short s => s, byte b => b, _ => (long?)null } is > 0 and var ms
-            ? TimeSpan.FromMilliseconds(ms)
+            ? TimeSpan.FromMilliseconds(Math.Min(ms, (long)TaskControls.MaxTimeout.TotalMilliseconds))
             : null;
 
     /// <summary>The same task sent on again (to a retry, the dead-letter queue or back to task_queue): same id and

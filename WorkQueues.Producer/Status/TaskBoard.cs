@@ -17,8 +17,8 @@ public sealed class TaskBoard(IOptions<ProducerOptions> options, TimeProvider ti
 
     // ConcurrentDictionary.Count takes every lock of the dictionary: far too dear once per publish.
     private int _count;
-    // Numbers every change, board-wide, so a task forgotten and seen again still moves forward (TrackedTask.Revision).
-    private long _revisions;
+    // The last revision given (TrackedTask.Revision): board-wide, so a task forgotten and seen again still moves forward.
+    private long _revision;
 
     public TrackedTask? Find(string id) => _tasks.GetValueOrDefault(id);
 
@@ -42,10 +42,9 @@ public sealed class TaskBoard(IOptions<ProducerOptions> options, TimeProvider ti
     /// <summary>Notes that this replica recorded a cancel of the task; false when the task is not (or no longer) known.</summary>
     public bool CancelRequested(string id, DateTimeOffset at)
     {
-        var revision = Interlocked.Increment(ref _revisions);
         while (_tasks.TryGetValue(id, out var existing))
         {
-            var updated = existing with { CancelRequestedAt = at, UpdatedAt = at, Revision = revision };
+            var updated = existing with { CancelRequestedAt = at, UpdatedAt = at, Revision = NextRevision() };
             if (_tasks.TryUpdate(id, updated, existing))
             {
                 feed.Publish(updated);
@@ -99,19 +98,20 @@ public sealed class TaskBoard(IOptions<ProducerOptions> options, TimeProvider ti
 
     private void Update(string id, Func<TrackedTask?, long, TrackedTask> change)
     {
-        var revision = Interlocked.Increment(ref _revisions);
         TrackedTask updated;
         while (true)
         {
+            // Each try takes its revision after reading what it replaces: a try that lost the race to another store tries
+            // again with a new, higher number, so every store raises the task's revision.
             if (_tasks.TryGetValue(id, out var existing))
             {
-                updated = change(existing, revision);
+                updated = change(existing, NextRevision());
                 if (ReferenceEquals(updated, existing) || _tasks.TryUpdate(id, updated, existing))
                 {
                     break;
                 }
             }
-            else if (_tasks.TryAdd(id, updated = change(null, revision)))
+            else if (_tasks.TryAdd(id, updated = change(null, NextRevision())))
             {
                 _order.Enqueue(id);
                 Interlocked.Increment(ref _count);
@@ -125,6 +125,25 @@ public sealed class TaskBoard(IOptions<ProducerOptions> options, TimeProvider ti
         }
 
         feed.Publish(updated);
+    }
+
+    /// <summary>
+    /// A number above every one given before, that also rises with the clock: the microseconds since 1970, or one past
+    /// the last when changes come faster. So revisions keep rising across a restart of this Producer, and another
+    /// replica's revision for the same change is about the same number (their clocks and event streams permitting).
+    /// </summary>
+    private long NextRevision()
+    {
+        var now = (time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks / TimeSpan.TicksPerMicrosecond;
+        while (true)
+        {
+            var last = Volatile.Read(ref _revision);
+            var next = Math.Max(last + 1, now);
+            if (Interlocked.CompareExchange(ref _revision, next, last) == last)
+            {
+                return next;
+            }
+        }
     }
 
     private void Remove(string id)

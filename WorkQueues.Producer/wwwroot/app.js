@@ -147,22 +147,26 @@ async function refreshQueue() {
 }
 
 async function loadRecent() {
-  const recent = await (await api('/tasks?limit=50')).json();
-  recent.reverse().forEach(render);
+  const response = await api('/tasks?limit=50');
+  if (!response.ok) return; // a Producer restarting, or refusing: the stream's next reconnect asks again
+  (await response.json()).reverse().forEach(render);
 }
+
+let streams = 0;
 
 // EventSource sends no headers, so the stream (and only it) takes the credential in its query string.
 function follow() {
   const query = !credential ? '' : `?${credential.scheme === 'Bearer' ? 'access_token' : 'api_key'}=${encodeURIComponent(credential.value)}`;
   const events = new EventSource(`/tasks/events${query}`);
-  // After a reconnect the stream starts afresh: catch up on what changed meanwhile.
-  let connected = false;
-  events.addEventListener('ready', () => { if (connected) loadRecent(); connected = true; });
+  // Each stream starts afresh: once it is open, catch up on what changed while none was, unless start() just did.
+  const caughtUp = streams++ === 0;
+  let opened = false;
+  events.addEventListener('ready', () => { if (opened || !caughtUp) loadRecent().catch(() => {}); opened = true; });
   events.addEventListener('task', (event) => render(JSON.parse(event.data)));
   events.addEventListener('error', async () => {
     if (events.readyState !== EventSource.CLOSED) return; // the browser reconnects by itself
-    await loadRecent(); // asks for the credential again if that is why the stream was refused
-    setTimeout(follow, 3000);
+    // Asks for the credential again if that is why the stream was refused; whatever it meets, the page follows on.
+    try { await loadRecent(); } catch { /* the Producer cannot be reached yet */ } finally { setTimeout(follow, 3000); }
   });
 }
 

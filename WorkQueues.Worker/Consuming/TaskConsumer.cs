@@ -124,9 +124,22 @@ public sealed partial class TaskConsumer(
         // Counted first: the starved-consumer watch reads them as "given a task since" and "has room".
         var key = Interlocked.Increment(ref _deliveries);
         Interlocked.Increment(ref _inHand);
+        Task work;
         _dispatching = true;
-        var work = processor.ProcessAsync(TaskDelivery.CopyOf(delivery, options.Value.MaxAttempts), settler, _abandonWork.Token);
-        _dispatching = false;
+        try
+        {
+            work = processor.ProcessAsync(TaskDelivery.CopyOf(delivery, options.Value.MaxAttempts), settler, _abandonWork.Token);
+        }
+        catch
+        {
+            Interlocked.Decrement(ref _inHand); // Never started, so not in hand; the client reports the throw.
+            throw;
+        }
+        finally
+        {
+            _dispatching = false;
+        }
+
         if (work.IsCompleted)
         {
             Interlocked.Decrement(ref _inHand);

@@ -81,6 +81,53 @@ public sealed class ProducerPageTests(ProducerFixture fixture)
         await AssertCompletedAsync(row);
     }
 
+    /// <summary>
+    /// The event stream refused (a Producer restarting behind a proxy, say), and the catch-up GET the page then sends
+    /// refused too: the page connects again 3 s later and goes on showing changes.
+    /// </summary>
+    [Fact]
+    public async Task A_refused_stream_and_a_refused_catch_up_leave_the_page_following()
+    {
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await Chromium.LaunchAsync(playwright);
+        var streamRefused = new TaskCompletionSource();
+        var catchUpRefused = new TaskCompletionSource();
+        var page = await OpenWithKeyAsync(browser, async page =>
+        {
+            await page.RouteAsync(url => new Uri(url).AbsolutePath == "/tasks/events", async route =>
+            {
+                if (streamRefused.TrySetResult())
+                {
+                    await route.FulfillAsync(new() { Status = 503 });
+                    return;
+                }
+
+                await route.FallbackAsync();
+            });
+            await page.RouteAsync(url => new Uri(url) is { AbsolutePath: "/tasks", Query: var query } && query.Contains("limit="), async route =>
+            {
+                if (streamRefused.Task.IsCompleted && catchUpRefused.TrySetResult())
+                {
+                    await route.FulfillAsync(new() { Status = 503, ContentType = "application/problem+json", Body = """{"title":"Service Unavailable","status":503}""" });
+                    return;
+                }
+
+                await route.FallbackAsync();
+            });
+        });
+        await catchUpRefused.Task.WaitAsync(TimeSpan.FromSeconds(15));
+
+        // Completed while no stream was open: the next one's catch-up shows it. Then the stream itself shows the next.
+        foreach (var name in new[] { "Between streams", "On the new stream" })
+        {
+            var task = $"{name} {Guid.NewGuid().ToString("N")[..8]}.";
+            var row = await SendAsync(page, task);
+            await Assertions.Expect(row.Locator("td.state")).ToHaveTextAsync("queued");
+            await ReportCompletedAsync(await row.GetAttributeAsync("data-id"));
+            await Assertions.Expect(row.Locator("td.state")).ToHaveTextAsync("completed", new() { Timeout = 15_000 });
+        }
+    }
+
     private static async Task AssertCompletedAsync(ILocator row)
     {
         Assert.Equal("completed", await row.Locator("td.state").TextContentAsync());
@@ -111,10 +158,18 @@ public sealed class ProducerPageTests(ProducerFixture fixture)
                 await route.FulfillAsync(new() { Response = answer });
             });
 
-    /// <summary>Opens the page; its first API call is refused 401, so it asks for the key, which is entered.</summary>
-    private async Task<IPage> OpenWithKeyAsync(IBrowser browser)
+    /// <summary>
+    /// Opens the page (after <paramref name="prepare"/>, e.g. routes); its first API call is refused 401, so it asks
+    /// for the key, which is entered.
+    /// </summary>
+    private async Task<IPage> OpenWithKeyAsync(IBrowser browser, Func<IPage, Task>? prepare = null)
     {
         var page = await browser.NewPageAsync();
+        if (prepare is not null)
+        {
+            await prepare(page);
+        }
+
         await page.GotoAsync(fixture.Producer.BaseAddress.ToString());
         var key = page.GetByLabel("API key");
         await key.WaitForAsync(new() { Timeout = 15_000 });

@@ -42,6 +42,16 @@ public class TaskMessageTests
         Assert.Equal((TaskDelayTopology.EntryExchangeName, TaskDelayTopology.RoutingKey(5)), TaskMessage.DestinationOf(controls));
     }
 
+    [Theory]
+    [InlineData(long.MaxValue)]
+    [InlineData(5_000_000_000L)] // past what a CancellationTokenSource's timer takes (about 49 days)
+    public void A_time_limit_another_client_asks_beyond_the_longest_is_held_to_the_longest(long milliseconds)
+    {
+        var properties = new BasicProperties { Headers = new Dictionary<string, object?> { [TaskQueueTopology.TimeoutHeader] = milliseconds } };
+
+        Assert.Equal(TaskControls.MaxTimeout, TaskMessage.TimeoutOf(properties));
+    }
+
     [Fact]
     public void A_task_without_controls_is_the_tutorials_plain_message_to_task_queue()
     {

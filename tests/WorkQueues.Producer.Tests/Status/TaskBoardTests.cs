@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using WorkQueues.Producer.Publishing;
 using WorkQueues.Producer.Status;
 using WorkQueues.Tasks;
@@ -7,8 +8,8 @@ namespace WorkQueues.Producer.Tests.Status;
 
 public class TaskBoardTests
 {
-    private static TaskBoard Board(int trackedTasks) =>
-        new(Options.Create(new ProducerOptions { TrackedTasks = trackedTasks }), TimeProvider.System, new TaskChangeFeed(Options.Create(new ProducerOptions())));
+    private static TaskBoard Board(int trackedTasks, TimeProvider? time = null, TaskChangeFeed? feed = null) =>
+        new(Options.Create(new ProducerOptions { TrackedTasks = trackedTasks }), time ?? TimeProvider.System, feed ?? new TaskChangeFeed(Options.Create(new ProducerOptions())));
 
     [Fact]
     public void At_its_bound_the_board_forgets_the_oldest_tasks_first()
@@ -58,6 +59,70 @@ public class TaskBoardTests
         board.Publishing(new PublishedTask("b", 1), "task b.", null);
         board.Apply(new TaskEvent("a", TaskEvent.States.Completed, "worker-0", 1, 1, 1, null, now, null, now));
         Assert.True(board.Find("a")!.Revision > cancelRequested);
+    }
+
+    [Fact]
+    public void A_board_started_again_numbers_its_changes_above_the_earlier_boards()
+    {
+        // A page open across a restart of its Producer keeps the rows' revisions from before; the new board's must be higher.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var before = Board(trackedTasks: 1_000, clock);
+        for (var i = 0; i < 500; i++)
+        {
+            before.Publishing(new PublishedTask($"t{i}", 1), "task.", null); // 500 changes within one microsecond
+        }
+
+        var last = before.Find("t499")!.Revision;
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        var after = Board(trackedTasks: 1_000, clock);
+        after.Publishing(new PublishedTask("t499", 1), "task.", null);
+
+        Assert.True(after.Find("t499")!.Revision > last, $"{after.Find("t499")!.Revision} after {last}");
+    }
+
+    [Fact]
+    public async Task Changes_racing_on_one_task_leave_it_at_the_highest_revision_the_stream_was_sent()
+    {
+        // A stress test of what the page relies on. It seldom meets the race it guards against (a writer preempted
+        // between taking its revision and storing: the old code passed 120 of these), so each run tries ten.
+        for (var race = 0; race < 10; race++)
+        {
+            await RaceOnOneTaskAsync(race);
+        }
+    }
+
+    private static async Task RaceOnOneTaskAsync(int race)
+    {
+        var feed = new TaskChangeFeed(Options.Create(new ProducerOptions()));
+        await feed.StartAsync(CancellationToken.None);
+        using var stream = feed.TrySubscribe()!;
+        var board = Board(trackedTasks: 10, feed: feed);
+        board.Publishing(new PublishedTask("a", 200), "task a.", null);
+        var now = DateTimeOffset.UtcNow;
+
+        // Four writers at once, each raising the progress: every change is sent to the stream, racing stores included.
+        const int Writers = 4, Steps = 200;
+        using var start = new Barrier(Writers);
+        await Task.WhenAll(Enumerable.Range(0, Writers).Select(writer => Task.Run(() =>
+        {
+            start.SignalAndWait();
+            for (var step = 1; step <= Steps; step++)
+            {
+                board.Apply(new TaskEvent("a", TaskEvent.States.Running, $"worker-{writer}", 1, 200, step, null, now, null, now));
+            }
+        })));
+
+        var sent = new List<TrackedTask>();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (sent.Count < 1 + Writers * Steps)
+        {
+            sent.Add(await stream.Reader.ReadAsync(timeout.Token));
+        }
+
+        await feed.StopAsync(CancellationToken.None);
+        var latest = sent.MaxBy(t => t.Revision)!;
+        Assert.True(latest == board.Find("a"), $"race {race}: the board holds revision {board.Find("a")!.Revision}, the stream was sent {latest.Revision}");
+        Assert.Equal(Steps, latest.ProgressSeconds);
     }
 
     [Fact]

@@ -152,32 +152,37 @@ async function loadRecent() {
   (await response.json()).reverse().forEach(render);
 }
 
-let streams = 0;
+// A stream that closed is opened again after a pause that doubles up to a minute (an open stream resets it), so pages
+// refused at the Producer's stream limit do not all ask again every few seconds.
+let retryDelay = 3000;
 
 // EventSource sends no headers, so the stream (and only it) takes the credential in its query string.
 function follow() {
   const query = !credential ? '' : `?${credential.scheme === 'Bearer' ? 'access_token' : 'api_key'}=${encodeURIComponent(credential.value)}`;
   const events = new EventSource(`/tasks/events${query}`);
-  // Each stream starts afresh: once it is open, catch up on what changed while none was, unless start() just did.
-  const caughtUp = streams++ === 0;
-  let opened = false;
-  events.addEventListener('ready', () => { if (opened || !caughtUp) loadRecent().catch(() => {}); opened = true; });
+  // Each stream starts afresh: once it is open, catch up on what changed before (revisions make a repeat harmless).
+  events.addEventListener('ready', () => { retryDelay = 3000; loadRecent().catch(() => {}); });
   events.addEventListener('task', (event) => render(JSON.parse(event.data)));
   events.addEventListener('error', async () => {
     if (events.readyState !== EventSource.CLOSED) return; // the browser reconnects by itself
     // Asks for the credential again if that is why the stream was refused; whatever it meets, the page follows on.
-    try { await loadRecent(); } catch { /* the Producer cannot be reached yet */ } finally { setTimeout(follow, 3000); }
+    try { await loadRecent(); } catch { /* the Producer cannot be reached yet */ } finally {
+      setTimeout(follow, retryDelay * (0.8 + Math.random() * 0.4));
+      retryDelay = Math.min(retryDelay * 2, 60000);
+    }
   });
 }
 
 async function start() {
-  links = await (await fetch('/links')).json();
-  if (links.managementUi) {
-    const a = $('management-link');
-    a.href = links.managementUi;
-    a.hidden = false;
-  }
-  await loadRecent();
+  try {
+    links = await (await fetch('/links')).json();
+    if (links.managementUi) {
+      const a = $('management-link');
+      a.href = links.managementUi;
+      a.hidden = false;
+    }
+    await loadRecent(); // asks for the credential first, when the Producer wants one
+  } catch { /* the Producer cannot be reached yet: the stream's catch-up fills the table once it can */ }
   follow();
   refreshQueue();
   setInterval(refreshQueue, 2000);

@@ -83,7 +83,8 @@ public sealed class ProducerPageTests(ProducerFixture fixture)
 
     /// <summary>
     /// The event stream refused (a Producer restarting behind a proxy, say), and the catch-up GET the page then sends
-    /// refused too: the page connects again 3 s later and goes on showing changes.
+    /// refused too: the page opens a stream again a few seconds later, catches up on what changed while none was open
+    /// (the new stream is held until the change was made), and goes on showing changes.
     /// </summary>
     [Fact]
     public async Task A_refused_stream_and_a_refused_catch_up_leave_the_page_following()
@@ -92,6 +93,7 @@ public sealed class ProducerPageTests(ProducerFixture fixture)
         await using var browser = await Chromium.LaunchAsync(playwright);
         var streamRefused = new TaskCompletionSource();
         var catchUpRefused = new TaskCompletionSource();
+        var changedBetweenStreams = new TaskCompletionSource();
         var page = await OpenWithKeyAsync(browser, async page =>
         {
             await page.RouteAsync(url => new Uri(url).AbsolutePath == "/tasks/events", async route =>
@@ -102,6 +104,7 @@ public sealed class ProducerPageTests(ProducerFixture fixture)
                     return;
                 }
 
+                await changedBetweenStreams.Task;
                 await route.FallbackAsync();
             });
             await page.RouteAsync(url => new Uri(url) is { AbsolutePath: "/tasks", Query: var query } && query.Contains("limit="), async route =>
@@ -124,6 +127,7 @@ public sealed class ProducerPageTests(ProducerFixture fixture)
             var row = await SendAsync(page, task);
             await Assertions.Expect(row.Locator("td.state")).ToHaveTextAsync("queued");
             await ReportCompletedAsync(await row.GetAttributeAsync("data-id"));
+            changedBetweenStreams.TrySetResult();
             await Assertions.Expect(row.Locator("td.state")).ToHaveTextAsync("completed", new() { Timeout = 15_000 });
         }
     }

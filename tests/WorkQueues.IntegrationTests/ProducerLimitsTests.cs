@@ -54,13 +54,21 @@ public sealed class ProducerLimitsTests(ProducerFixture fixture)
         Assert.Equal(HttpStatusCode.Accepted, warmUp.StatusCode);
 
         // 100,000 tasks of 100 characters, about 10 MB, generated as sent: held whole as strings they would take 23 MB.
-        var before = GC.GetTotalAllocatedBytes(precise: true);
-        using var response = await client.PostAsync("/tasks/batch", new GeneratedBatchContent(100_000, 100));
-        var allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+        // Allocations are counted for the whole test process, where other collections run meanwhile (a CI run counted
+        // 7 MB once): what they add only raises a count, so the cheapest of three refusals is the closest to its own.
+        const long Limit = 6 * 1024 * 1024;
+        var cheapest = long.MaxValue;
+        for (var attempt = 0; attempt < 3 && cheapest >= Limit; attempt++)
+        {
+            var before = GC.GetTotalAllocatedBytes(precise: true);
+            using var response = await client.PostAsync("/tasks/batch", new GeneratedBatchContent(100_000, 100));
+            cheapest = Math.Min(cheapest, GC.GetTotalAllocatedBytes(precise: true) - before);
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains("more than 1000 tasks", await response.Content.ReadAsStringAsync());
-        Assert.True(allocated < 6 * 1024 * 1024, $"the refused batch cost {allocated / 1024 / 1024.0:0.0} MB of allocations");
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Contains("more than 1000 tasks", await response.Content.ReadAsStringAsync());
+        }
+
+        Assert.True(cheapest < Limit, $"the cheapest of three refused batches cost {cheapest / 1024 / 1024.0:0.0} MB of allocations");
         Assert.Equal(1u, await fixture.CountAsync()); // the warm-up task alone
     }
 

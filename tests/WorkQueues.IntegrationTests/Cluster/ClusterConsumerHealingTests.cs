@@ -71,8 +71,8 @@ public sealed class ClusterConsumerHealingTests(ClusterFixture fixture)
     /// <summary>
     /// Waits until each task of the wave (by id, with its text) is done, as its Worker's <c> [x] Done</c> line on the
     /// dashboard or the Producer's board says, and returns the Workers that did them. Either alone can miss a task that
-    /// was done: a CI run saw 2 of 32 lines never arrive (an OTLP export that times out on a loaded machine drops its
-    /// batch), and task events travel best-effort. A task both miss was not done: the timeout then says what the board,
+    /// was done: in one CI run 2 of 32 lines never arrived (an OTLP export that times out on a loaded machine drops its
+    /// batch, say), and task events travel best-effort. A task both miss was not done: the timeout then says what the board,
     /// the nodes and the Workers said of it.
     /// </summary>
     private async Task<IReadOnlyCollection<string>> WaitForWaveAsync(IReadOnlyDictionary<string, string> wave, TimeSpan timeout)

@@ -15,6 +15,7 @@ public sealed partial class TaskConsumer
     private static readonly TimeSpan FirstPause = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan LongestPause = TimeSpan.FromSeconds(15);
 
+    private readonly RetiredChannels _retiredChannels = new();
     private readonly Channel<bool> _lost = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private Task _healing = Task.CompletedTask;
     private volatile bool _clientRecovering;
@@ -130,9 +131,10 @@ public sealed partial class TaskConsumer
     }
 
     /// <summary>
-    /// Drops the lost consumer from the client's recovery records, then consumes again. On a channel still open (the
-    /// server cancelled the consumer) a basic.cancel does it, and the tasks in hand still ack on that channel; a
-    /// channel the server closed is closed here too, which forgets its consumer, and a new one is opened.
+    /// Drops the lost consumer from the client's recovery records, then consumes again on a new channel. A channel still
+    /// open (the server cancelled the consumer, or lost it) is sent a basic.cancel and retired: its tasks in hand still
+    /// ack on it, and it is closed once they have (<see cref="RetiredChannels"/>). A channel the server closed is closed
+    /// here too, which forgets its consumer.
     /// </summary>
     private async Task ConsumeAgainAsync(CancellationToken cancellationToken)
     {
@@ -145,13 +147,15 @@ public sealed partial class TaskConsumer
         {
             // RabbitMQ answers cancel-ok for a tag it no longer knows.
             await _channel.BasicCancelAsync(_consumerTag, noWait: false, cancellationToken);
+            // Every task in hand came on this channel: the new one has delivered nothing yet.
+            _retiredChannels.Retire(_channel, _inFlight.Values.ToArray());
         }
         else if (_channel is not null)
         {
             await ChannelCleanup.AbortAndDisposeAsync(_channel, cancellationToken);
-            _channel = null;
         }
 
+        _channel = null;
         _consumerTag = null;
         await SubscribeAsync(cancellationToken);
         _consumerMissing = false;

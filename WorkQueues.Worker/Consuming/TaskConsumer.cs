@@ -14,7 +14,7 @@ namespace WorkQueues.Worker.Consuming;
 /// finish while the host's shutdown timeout allows; then it fires their tokens, and the processor nacks whatever
 /// stops back to the queue, never acks it. It heals itself: a connection lost (a node gone) is recovered by the client,
 /// on whichever node answers; a consumer the server cancels (queue deleted or moved) or a channel the server closes
-/// (consumer timeout) is declared and consumed again with backoff (<see cref="IsConsuming"/> says so meanwhile).
+/// (consumer timeout) is declared and consumed again with backoff, on a new channel (<see cref="IsConsuming"/> says so meanwhile).
 /// </summary>
 public sealed partial class TaskConsumer(
     IConnection connection,
@@ -53,11 +53,13 @@ public sealed partial class TaskConsumer(
     {
         if (_channel is null)
         {
-            _channel = await connection.CreateChannelAsync(
+            var opened = await connection.CreateChannelAsync(
                 // One dispatcher: concurrency comes from not awaiting the work in the handler (see OnReceivedAsync).
                 new CreateChannelOptions(publisherConfirmationsEnabled: false, publisherConfirmationTrackingEnabled: false, consumerDispatchConcurrency: 1),
                 cancellationToken);
-            _channel.ChannelShutdownAsync += (_, _) => LostAsync();
+            // A retired channel's close is not a loss: the Worker consumes on another by then.
+            opened.ChannelShutdownAsync += (_, _) => ReferenceEquals(opened, _channel) ? LostAsync() : Task.CompletedTask;
+            _channel = opened;
         }
 
         var channel = _channel;
@@ -85,12 +87,7 @@ public sealed partial class TaskConsumer(
     {
         await _stopping.CancelAsync();
         await _healing;
-        if (_channel is null)
-        {
-            return;
-        }
-
-        if (_consumerTag is not null && _channel.IsOpen)
+        if (_channel is { IsOpen: true } && _consumerTag is not null)
         {
             await _channel.BasicCancelAsync(_consumerTag, noWait: false, CancellationToken.None);
         }
@@ -107,10 +104,13 @@ public sealed partial class TaskConsumer(
             await Task.WhenAll(running);
         }
 
-        if (_channel.IsOpen)
+        if (_channel is { IsOpen: true })
         {
             await _channel.CloseAsync(CancellationToken.None);
         }
+
+        // A heal's retired channel closes once its tasks have ended, as they just did.
+        await _retiredChannels.Closed;
     }
 
     /// <summary>

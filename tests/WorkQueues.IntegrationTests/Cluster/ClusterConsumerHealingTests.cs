@@ -70,10 +70,9 @@ public sealed class ClusterConsumerHealingTests(ClusterFixture fixture)
 
     /// <summary>
     /// Waits until each task of the wave (by id, with its text) is done, as its Worker's <c> [x] Done</c> line on the
-    /// dashboard or the Producer's board says, and returns the Workers that did them. Either alone can miss a task that
-    /// was done: in one CI run 2 of 32 lines never arrived (an OTLP export that times out on a loaded machine drops its
-    /// batch, say), and task events travel best-effort. A task both miss was not done: the timeout then says what the board,
-    /// the nodes and the Workers said of it.
+    /// dashboard or the Producer's board says, whichever shows it first, and returns the Workers that did them. A
+    /// timeout says what the board, the nodes and the Workers said of the tasks missing: that is how the ghost consumers
+    /// were found (two tasks still queued on the board, unacked on the broker, 4 consumers for 2 Workers; docs/cluster.md).
     /// </summary>
     private async Task<IReadOnlyCollection<string>> WaitForWaveAsync(IReadOnlyDictionary<string, string> wave, TimeSpan timeout)
     {

@@ -14,6 +14,8 @@ public sealed class HandlerProbe
 
     public TaskCompletionSource Cancelled { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    public TaskCompletionSource Released { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public void Saw(TaskContext task) => _attempts.Enqueue((task.Id, task.Attempt));
 
     public int[] AttemptsOf(string id) => [.. _attempts.Where(a => a.Id == id).Select(a => a.Attempt)];

@@ -24,6 +24,11 @@ public class StandaloneBroker : IAsyncLifetime
 
     public Task<IConnection> ConnectAsync() => new ConnectionFactory { Uri = Server.Uri }.CreateConnectionAsync();
 
+    /// <summary>The broker's management API, as the user the clients connect as.</summary>
+    public BrokerManagementClient Management() =>
+        new(new Uri($"http://127.0.0.1:{Server.ManagementPort}"),
+            Uri.UnescapeDataString(Server.Uri.UserInfo.Split(':')[0]), Uri.UnescapeDataString(Server.Uri.UserInfo.Split(':')[1]));
+
     /// <summary>Publishes a task as the Producer would (persistent, with an id, confirmed); returns its id.</summary>
     public static async Task<string> PublishTaskAsync(IConnection connection, string text)
     {

@@ -1,27 +1,26 @@
 using RabbitMQ.Client;
-using RabbitMQ.Client.Exceptions;
 
 namespace WorkQueues.Worker.Consuming;
 
 /// <summary>
 /// The channels a <see cref="TaskConsumer"/> moved off when it lost its consumer. Each is closed once the tasks taken on
-/// it are settled (a delivery acks on the channel it came on), because only closing a channel makes the broker take back
-/// what it still counts as delivered there. Measured in a cluster test run: a quorum task_queue deleted and declared
-/// again at once came back with the old queue's consumers, on the Workers' channels, which no longer dispatched for
-/// them; each held a task unacked, out of every consumer's reach, for as long as its channel stayed open.
+/// it have ended (a delivery is settled on the channel it came on), because only closing a channel makes the broker
+/// take back what it still counts as delivered there. Measured in a cluster test run: a quorum task_queue deleted and
+/// declared again at once came back with the old queue's consumers, on the Workers' channels, which no longer
+/// dispatched for them; each held a task unacked, out of every consumer's reach, for as long as its channel stayed open.
 /// </summary>
-internal sealed class RetiredChannels
+internal sealed partial class RetiredChannels(ILogger logger)
 {
     private Task _closing = Task.CompletedTask;
 
-    /// <summary>Completes once every channel retired so far is closed.</summary>
+    /// <summary>Completes once every channel retired so far is closed; it never faults.</summary>
     public Task Closed => _closing;
 
     /// <summary>Closes <paramref name="channel"/> once <paramref name="inHand"/>, the tasks taken on it, have ended. The heal alone calls it, one call at a time.</summary>
     public void Retire(IChannel channel, IReadOnlyCollection<Task> inHand) =>
         _closing = Task.WhenAll(_closing, CloseWhenSettledAsync(channel, inHand));
 
-    private static async Task CloseWhenSettledAsync(IChannel channel, IReadOnlyCollection<Task> inHand)
+    private async Task CloseWhenSettledAsync(IChannel channel, IReadOnlyCollection<Task> inHand)
     {
         try
         {
@@ -38,14 +37,19 @@ internal sealed class RetiredChannels
             {
                 await channel.CloseAsync(CancellationToken.None);
             }
-        }
-        catch (Exception ex) when (ex is AlreadyClosedException or OperationInterruptedException or ObjectDisposedException)
-        {
-            // Closed meanwhile (by the server, or with the connection): the broker has taken back its deliveries either way.
-        }
-        finally
-        {
+
             await channel.DisposeAsync();
         }
+        catch (Exception ex)
+        {
+            // Closed meanwhile, by the server or with its connection, which returns its deliveries as well.
+            if (channel.IsOpen)
+            {
+                LogNotClosed(ex.Message);
+            }
+        }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not close the task_queue channel the Worker moved off; what the broker holds for it stays held until it closes: {Reason}")]
+    private partial void LogNotClosed(string reason);
 }

@@ -15,7 +15,10 @@ public sealed partial class TaskConsumer
     private static readonly TimeSpan FirstPause = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan LongestPause = TimeSpan.FromSeconds(15);
 
-    private readonly RetiredChannels _retiredChannels = new();
+    private static readonly TimeSpan UnregisterPatience = TimeSpan.FromSeconds(5);
+
+    private readonly RetiredChannels _retiredChannels = new(logger);
+    private TaskCompletionSource _consumerUnregistered = new();
     private readonly Channel<bool> _lost = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private Task _healing = Task.CompletedTask;
     private volatile bool _clientRecovering;
@@ -145,9 +148,14 @@ public sealed partial class TaskConsumer
 
         if (_channel is { IsOpen: true } && _consumerTag is not null)
         {
+            var unregistered = _consumerUnregistered;
+            _consumer = null; // So the unregistering that this cancel causes is not taken for another loss.
             // RabbitMQ answers cancel-ok for a tag it no longer knows.
             await _channel.BasicCancelAsync(_consumerTag, noWait: false, cancellationToken);
-            // Every task in hand came on this channel: the new one has delivered nothing yet.
+            // The client unregisters the consumer after dispatching every delivery sent before the cancel-ok: only then
+            // is each task taken on this channel in hand. (Past the wait, one still being dispatched is left out: its ack
+            // fails when the channel closes, and the broker redelivers it.)
+            await Task.WhenAny(unregistered.Task, Task.Delay(UnregisterPatience, cancellationToken));
             _retiredChannels.Retire(_channel, _inFlight.Values.ToArray());
         }
         else if (_channel is not null)

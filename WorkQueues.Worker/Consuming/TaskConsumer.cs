@@ -74,10 +74,15 @@ public sealed partial class TaskConsumer(
         var settler = new ChannelSettler(channel);
         var consumer = new AsyncEventingBasicConsumer(channel);
         consumer.ReceivedAsync += (_, delivery) => OnReceivedAsync(delivery, settler);
-        // The server's basic.cancel (task_queue deleted, or moved off a node) unregisters the consumer.
-        consumer.UnregisteredAsync += (_, _) => LostAsync();
+        var unregistered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        consumer.UnregisteredAsync += (_, _) =>
+        {
+            unregistered.TrySetResult();
+            // The server's basic.cancel (task_queue deleted, or moved off a node); the heal's own cancel is no loss.
+            return ReferenceEquals(consumer, _consumer) ? LostAsync() : Task.CompletedTask;
+        };
+        (_consumer, _consumerUnregistered) = (consumer, unregistered);
         _consumerTag = await channel.BasicConsumeAsync(TaskQueueTopology.QueueName, autoAck: false, consumer, cancellationToken);
-        _consumer = consumer;
         Volatile.Write(ref _consumingSince, System.Diagnostics.Stopwatch.GetTimestamp());
         LogWaiting(TaskQueueTopology.QueueName, concurrency);
     }

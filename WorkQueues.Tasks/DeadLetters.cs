@@ -30,7 +30,7 @@ public static class DeadLetters
                 TaskText.TryDecode(message.Body.Span, out var text) ? text : $"(not UTF-8) base64:{Convert.ToBase64String(message.Body.Span)}",
                 HeaderText(headers, TaskQueueTopology.DeadReasonHeader),
                 HeaderText(headers, TaskQueueTopology.DeadAtHeader),
-                headers?.TryGetValue(TaskQueueTopology.AttemptHeader, out var attempts) == true ? Convert.ToInt32(attempts) : 0));
+                (int)Math.Clamp(MessageHeaders.IntegerOf(message.BasicProperties, TaskQueueTopology.AttemptHeader) ?? 0, 0, int.MaxValue)));
         }
 
         var ready = (await channel.DeclareDeadLetterQueueAsync(cancellationToken: cancellationToken)).MessageCount;

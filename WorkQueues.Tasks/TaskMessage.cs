@@ -58,8 +58,7 @@ public static class TaskMessage
     /// another client's message may ask for more than a timer can hold.
     /// </summary>
     public static TimeSpan? TimeoutOf(IReadOnlyBasicProperties properties) =>
-        properties.Headers?.TryGetValue(TaskQueueTopology.TimeoutHeader, out var value) == true
-            && value switch { long l => l, int i => i, short s => s, byte b => b, _ => (long?)null } is > 0 and var ms
+        MessageHeaders.IntegerOf(properties, TaskQueueTopology.TimeoutHeader) is > 0 and var ms
             ? TimeSpan.FromMilliseconds(Math.Min(ms, (long)TaskControls.MaxTimeout.TotalMilliseconds))
             : null;
 

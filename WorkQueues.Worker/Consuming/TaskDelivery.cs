@@ -26,9 +26,7 @@ public sealed record TaskDelivery(ulong DeliveryTag, bool Redelivered, IReadOnly
     /// <summary>The <c>x-attempt</c> header within 1..<paramref name="maxAttempts"/>; 1 when absent or not a number.</summary>
     public static int AttemptOf(IReadOnlyBasicProperties properties, int maxAttempts)
     {
-        long attempt = properties.Headers?.TryGetValue(TaskQueueTopology.AttemptHeader, out var value) == true
-            ? value switch { int i => i, long l => l, byte b => b, sbyte b => b, short s => s, ushort s => s, uint u => u, _ => 1 }
-            : 1;
+        var attempt = MessageHeaders.IntegerOf(properties, TaskQueueTopology.AttemptHeader) ?? 1;
         return (int)Math.Clamp(attempt, 1, Math.Max(1, maxAttempts));
     }
 }

@@ -22,6 +22,12 @@ public sealed record BenchSettings
     public bool Smoke { get; init; }
 
     /// <summary>
+    /// The ingest baseline's tasks carry a trace context header (<c>traceparent</c>), as the Producer's do with tracing
+    /// on: what that header costs the broker, apart from what the Producer costs.
+    /// </summary>
+    public bool TracedBaseline { get; init; }
+
+    /// <summary>
     /// The build of the services measured: the published one (what users deploy) unless said otherwise; a smoke run
     /// uses the Release build, so CI spends no minutes on Native AOT compilation.
     /// </summary>
@@ -91,6 +97,9 @@ public sealed record BenchSettings
                         FairDispatchDot = TimeSpan.FromMilliseconds(20),
                     };
                     break;
+                case "--traced-baseline":
+                    settings = settings with { TracedBaseline = true };
+                    break;
                 case "--broker" when i + 1 < args.Count:
                     settings = settings with { BrokerUri = args[++i] };
                     break;
@@ -132,7 +141,7 @@ public sealed record BenchSettings
 
     public const string Usage = """
         Usage: dotnet run -c Release --project bench/WorkQueues.Benchmark -- [--smoke] [--form published|build] [--rounds N]
-                   [--only PARTS] [--window N] [--env KEY=VALUE]... [--broker amqp://user:pass@host:port]
+                   [--only PARTS] [--window N] [--traced-baseline] [--env KEY=VALUE]... [--broker amqp://user:pass@host:port]
 
           --smoke    a few seconds, small counts, one round: checks the benchmark still runs (CI); figures mean little
           --form     published: the services as `dotnet publish -c Release` makes them (Native AOT), published by the
@@ -147,6 +156,9 @@ public sealed record BenchSettings
           --env      a setting for every service the bench starts, e.g. --env Worker__DoneLog=Summary (repeatable)
           --window   confirms outstanding, for the baseline publisher and the Producer alike (default 4096, the
                      Producer's own default)
+          --traced-baseline
+                     the ingest baseline's tasks carry a traceparent header, as the Producer's do with tracing on
+                     (what the header costs the broker)
           --broker   use this broker instead of starting a local rabbitmq-server (also WORKQUEUES_BENCH_BROKER);
                      its task_queue is purged between measurements, so never point it at a broker in use
         """;

@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using WorkQueues.Tasks;
+
 namespace WorkQueues.Benchmark;
 
 /// <summary>Ingest: the Producer's HTTP APIs against the raw client's publish.</summary>
@@ -14,7 +17,15 @@ public sealed partial class BenchmarkRun
         return rate;
     }
 
-    private string Publish => $"baseline publish, {settings.ConfirmWindow} confirms outstanding";
+    private string Publish => $"baseline publish, {settings.ConfirmWindow} confirms outstanding{(settings.TracedBaseline ? ", traceparent on each" : "")}";
+
+    /// <summary>One trace context for every baseline task, as a batch's tasks share their request's (--traced-baseline).</summary>
+    private static readonly Lazy<MessageTraceContext> BaselineTrace = new(() =>
+    {
+        using var activity = new Activity("baseline publish").SetIdFormat(ActivityIdFormat.W3C)
+            .SetParentId(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded).Start();
+        return MessageTraceContext.Of(activity)!;
+    });
 
     private static string Batch => $"ingest POST /tasks/batch ({BenchSettings.BatchSize}/request, {BenchSettings.BatchClients} clients)";
 
@@ -24,7 +35,7 @@ public sealed partial class BenchmarkRun
     private async Task<Rate> BaselinePublishAsync()
     {
         var others = _shares.Take();
-        var rate = await _publisher.PublishAsync(settings.PublishCount, ZeroDotTask);
+        var rate = await _publisher.PublishAsync(settings.PublishCount, ZeroDotTask, trace: settings.TracedBaseline ? BaselineTrace.Value : null);
         RecordShares(Publish, others, rate.Count);
         await _probe.PurgeAsync();
         return rate;

@@ -14,9 +14,9 @@ public sealed class WindowedPublisher(IConnection connection, int window)
 {
     /// <summary>
     /// Publishes <paramref name="count"/> tasks made by <paramref name="text"/> (with ids from <paramref name="id"/>,
-    /// new ones if not given); returns the time until the last confirm.
+    /// new ones if not given), each carrying <paramref name="trace"/> when given; returns the time until the last confirm.
     /// </summary>
-    public async Task<Rate> PublishAsync(int count, Func<int, string> text, Func<int, string>? id = null)
+    public async Task<Rate> PublishAsync(int count, Func<int, string> text, Func<int, string>? id = null, MessageTraceContext? trace = null)
     {
         await using var channel = await connection.CreateChannelAsync(
             new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
@@ -31,6 +31,7 @@ public sealed class WindowedPublisher(IConnection connection, int window)
             while ((i = Interlocked.Increment(ref next)) < count)
             {
                 var properties = TaskMessage.CreateProperties(id?.Invoke(i) ?? TaskMessage.NewId(), DateTimeOffset.UtcNow);
+                trace?.WriteTo(properties);
                 await channel.BasicPublishAsync(string.Empty, TaskQueueTopology.QueueName, mandatory: true, properties, TaskText.Encode(text(i)));
             }
         });

@@ -11,6 +11,7 @@ public class BenchSettingsTests
         Assert.Equal(5, settings.Rounds);
         Assert.Equal(ServiceForm.Published, settings.Form);
         Assert.Empty(settings.ServiceEnvironment);
+        Assert.False(settings.TracedBaseline);
         Assert.All(new[] { "ingest", "drain", "fair", "coldstart" }, part => Assert.True(settings.Runs(part)));
     }
 
@@ -36,6 +37,12 @@ public class BenchSettingsTests
         Assert.Equal(ServiceForm.Published, settings.Form);
         Assert.Equal(new Dictionary<string, string> { ["Worker__DoneLog"] = "Summary", ["A"] = "b=c" }, settings.ServiceEnvironment);
         Assert.Equal(ServiceForm.Build, BenchSettings.Parse(["--form", "BUILD"]).Form);
+    }
+
+    [Fact]
+    public void A_traced_baseline_is_asked_for_by_name()
+    {
+        Assert.True(BenchSettings.Parse(["--only", "ingest", "--traced-baseline"]).TracedBaseline);
     }
 
     [Fact]

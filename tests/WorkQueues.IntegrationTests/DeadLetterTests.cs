@@ -91,6 +91,25 @@ public sealed class DeadLetterTests(AppHostFixture fixture)
     }
 
     [Fact]
+    public async Task A_dead_letter_another_client_wrote_with_a_text_attempt_is_listed_with_none()
+    {
+        var task = $"Foreign dead letter {Guid.NewGuid():N}";
+        await using (var connection = await new ConnectionFactory { Uri = fixture.App.BrokerUri }.CreateConnectionAsync())
+        await using (var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true)))
+        {
+            var properties = TaskMessage.CreateProperties(TaskMessage.NewId(), DateTimeOffset.UtcNow);
+            properties.Headers = new Dictionary<string, object?> { [TaskQueueTopology.AttemptHeader] = Encoding.UTF8.GetBytes("3") };
+            await channel.BasicPublishAsync(string.Empty, TaskQueueTopology.DeadLetterQueueName, mandatory: true, properties, TaskText.Encode(task));
+        }
+
+        using var producer = fixture.App.CreateProducerClient();
+        // Listed, not a 500: an attempt that is no integer reads as none, as the Worker reads it as the first.
+        using var page = JsonDocument.Parse(await producer.GetStringAsync("/dead-letters?limit=1000"));
+        var letter = page.RootElement.GetProperty("oldest").EnumerateArray().Single(l => l.GetProperty("task").GetString() == task);
+        Assert.Equal(0, letter.GetProperty("attempts").GetInt32());
+    }
+
+    [Fact]
     public async Task The_dashboard_command_requeues_dead_letters()
     {
         var task = $"Command requeue {Guid.NewGuid():N} !fail";

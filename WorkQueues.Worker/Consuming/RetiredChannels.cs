@@ -37,8 +37,6 @@ internal sealed partial class RetiredChannels(ILogger logger)
             {
                 await channel.CloseAsync(CancellationToken.None);
             }
-
-            await channel.DisposeAsync();
         }
         catch (Exception ex)
         {
@@ -47,6 +45,22 @@ internal sealed partial class RetiredChannels(ILogger logger)
             {
                 LogNotClosed(ex.Message);
             }
+        }
+        finally
+        {
+            await DisposeQuietlyAsync(channel);
+        }
+    }
+
+    private static async Task DisposeQuietlyAsync(IChannel channel)
+    {
+        try
+        {
+            await channel.DisposeAsync();
+        }
+        catch (Exception)
+        {
+            // Nothing is left to release that the broker still counts: the close above was the part that mattered.
         }
     }
 

@@ -19,7 +19,10 @@ public sealed partial class BenchmarkRun
 
     private string Publish => $"baseline publish, {settings.ConfirmWindow} confirms outstanding{(settings.TracedBaseline ? ", traceparent on each" : "")}";
 
-    /// <summary>One trace context for every baseline task, as a batch's tasks share their request's (--traced-baseline).</summary>
+    /// <summary>What the baseline's tasks carry: the trace context when asked for (--traced-baseline), else none.</summary>
+    private MessageTraceContext? BaselineTraceContext => settings.TracedBaseline ? BaselineTrace.Value : null;
+
+    /// <summary>One trace context for every baseline task, as a batch's tasks share their request's.</summary>
     private static readonly Lazy<MessageTraceContext> BaselineTrace = new(() =>
     {
         using var activity = new Activity("baseline publish").SetIdFormat(ActivityIdFormat.W3C)
@@ -35,7 +38,7 @@ public sealed partial class BenchmarkRun
     private async Task<Rate> BaselinePublishAsync()
     {
         var others = _shares.Take();
-        var rate = await _publisher.PublishAsync(settings.PublishCount, ZeroDotTask, trace: settings.TracedBaseline ? BaselineTrace.Value : null);
+        var rate = await _publisher.PublishAsync(settings.PublishCount, ZeroDotTask, trace: BaselineTraceContext);
         RecordShares(Publish, others, rate.Count);
         await _probe.PurgeAsync();
         return rate;
@@ -52,7 +55,7 @@ public sealed partial class BenchmarkRun
         var warming = System.Diagnostics.Stopwatch.StartNew();
         do
         {
-            await _publisher.PublishAsync(settings.WarmUpCount, ZeroDotTask);
+            await _publisher.PublishAsync(settings.WarmUpCount, ZeroDotTask, trace: BaselineTraceContext);
             await client.PostBatchesAsync(settings.WarmUpCount, BenchSettings.BatchSize, BenchSettings.BatchClients, ZeroDotTask);
             await client.PostEachAsync(settings.WarmUpCount / 4, BenchSettings.HttpClients, ZeroDotTask);
             await _probe.PurgeAsync();

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using RabbitMQ.Client;
 
@@ -12,6 +13,8 @@ public sealed record DeadLetterPage(uint Count, IReadOnlyList<DeadLetter> Oldest
 /// <summary>Looks into <c>task_queue.dead</c> and moves its tasks back to <c>task_queue</c> for a fresh start.</summary>
 public static class DeadLetters
 {
+    private const int MaxTraceLinks = 128;
+
     /// <summary>
     /// The oldest dead letters, left where they are, and how many there are. The count is taken while this holds the
     /// letters it lists (ready ones plus its own), so it is never below the list, even when a letter arrived meanwhile.
@@ -63,6 +66,12 @@ public static class DeadLetters
             await channel.BasicPublishAsync(string.Empty, TaskQueueTopology.QueueName, mandatory: true, properties, message.Body, cancellationToken);
             await channel.BasicAckAsync(message.DeliveryTag, multiple: false, cancellationToken);
             moved++;
+            // The task goes on in its own trace (it keeps its traceparent); the request that moved it links to it, to the
+            // first of them only past what a span's links usually hold (OpenTelemetry's default limit).
+            if (moved <= MaxTraceLinks && MessageTraceContext.ContextOf(original) is { } task)
+            {
+                Activity.Current?.AddLink(new ActivityLink(task));
+            }
         }
 
         return moved;

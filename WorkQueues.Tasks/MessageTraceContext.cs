@@ -44,6 +44,27 @@ public sealed class MessageTraceContext
         return headers.Count == 0 ? null : new MessageTraceContext([.. headers]);
     }
 
+    /// <summary>
+    /// The span context a message carries (<c>traceparent</c>, and <c>tracestate</c>), read through the process's
+    /// propagator as a consumer reads it; none when it carries no readable one. A header arrives as bytes.
+    /// </summary>
+    public static ActivityContext? ContextOf(IReadOnlyBasicProperties properties)
+    {
+        if (properties.Headers is not { Count: > 0 } headers)
+        {
+            return null;
+        }
+
+        DistributedContextPropagator.Current.ExtractTraceIdAndState(headers, static (carrier, name, out value, out values) =>
+        {
+            values = null;
+            value = ((IDictionary<string, object?>)carrier!).TryGetValue(name, out var raw)
+                ? raw switch { byte[] bytes => System.Text.Encoding.UTF8.GetString(bytes), string text => text, _ => null }
+                : null;
+        }, out var traceParent, out var traceState);
+        return ActivityContext.TryParse(traceParent, traceState, isRemote: true, out var context) ? context : null;
+    }
+
     /// <summary>Adds the context to the message's headers, creating them if it has none.</summary>
     public void WriteTo(BasicProperties properties)
     {

@@ -57,7 +57,7 @@ public sealed class DeadLetterTests(AppHostFixture fixture)
     public async Task Dead_letters_are_listed_by_the_api_and_requeued_for_fresh_attempts()
     {
         var task = $"Requeue me {Guid.NewGuid():N} !fail";
-        await fixture.App.PostTaskAsync(task);
+        var id = await fixture.App.PostTaskAsync(task);
         using var producer = fixture.App.CreateProducerClient();
 
         var listed = await Eventually.ReturnsAsync(
@@ -83,6 +83,14 @@ public sealed class DeadLetterTests(AppHostFixture fixture)
         using var requeue = await producer.PostAsync("/dead-letters/requeue", content: null);
         Assert.Equal(HttpStatusCode.OK, requeue.StatusCode);
         Assert.True(JsonDocument.Parse(await requeue.Content.ReadAsStringAsync()).RootElement.GetProperty("requeued").GetInt32() >= 1);
+        // The task goes on in its own trace, and the request that requeued it links to that trace.
+        using var status = JsonDocument.Parse(await producer.GetStringAsync($"/tasks/{id}"));
+        var trace = status.RootElement.GetProperty("traceId").GetString();
+        await Eventually.HoldsAsync(
+            async () => (await fixture.App.Dashboard.GetSpansAsync()).Any(span =>
+                span.Service == "producer" && span.Name.EndsWith("/dead-letters/requeue", StringComparison.Ordinal) && span.LinkedTraceIds.Contains(trace)),
+            TimeSpan.FromSeconds(30),
+            $"the requeue request's span linked to the task's trace {trace}");
         await Eventually.HoldsAsync(
             async () => (await fixture.App.Dashboard.GetLogsAsync("worker")).Count(r => r.Message.StartsWith("Task failed on attempt 1 ", StringComparison.Ordinal) && r.Message.EndsWith(task, StringComparison.Ordinal)) == 2,
             TimeSpan.FromSeconds(30),

@@ -80,7 +80,7 @@ public sealed class DashboardClient(Uri baseAddress) : IDisposable
     /// <summary>One span as the dashboard holds it, with the resource instance that sent it.</summary>
     public sealed record Span(
         string Service, string TraceId, string SpanId, string ParentSpanId, string Name, int Kind, int StatusCode,
-        IReadOnlyDictionary<string, string> Attributes);
+        IReadOnlyDictionary<string, string> Attributes, IReadOnlyList<string> LinkedTraceIds);
 
     /// <summary>OpenTelemetry span kinds as OTLP numbers them.</summary>
     public static class SpanKind
@@ -107,7 +107,8 @@ public sealed class DashboardClient(Uri baseAddress) : IDisposable
                         span.GetProperty("name").GetString()!,
                         span.TryGetProperty("kind", out var kind) ? kind.GetInt32() : 0,
                         span.TryGetProperty("status", out var status) && status.TryGetProperty("code", out var code) ? code.GetInt32() : 0,
-                        Attributes(span)));
+                        Attributes(span),
+                        Array(span, "links").Select(link => link.GetProperty("traceId").GetString()!).ToList()));
                 }
             }
         }

@@ -5,18 +5,28 @@ namespace WorkQueues.Tasks;
 
 /// <summary>
 /// One channel with publisher confirms, shared by concurrent publishes and opened again when the broker closed it.
-/// No rate limiter is given to RabbitMQ.Client: with more publishes waiting than its limit, 7.2's slows to a crawl,
-/// so callers cap what they have in flight themselves.
+/// Its confirms are tracked by <see cref="PublisherConfirms"/>, not by RabbitMQ.Client, whose tracking puts a header on
+/// every message; and no rate limiter is given to RabbitMQ.Client (with more publishes waiting than its limit, 7.2's
+/// slows to a crawl), so callers cap what they have in flight themselves.
 /// </summary>
 public sealed class ConfirmedChannel(IConnection connection, Func<IChannel, CancellationToken, Task>? declare = null) : IAsyncDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private IChannel? _channel;
+    private PublisherConfirms? _confirms;
 
-    /// <summary>The open channel; throws <see cref="AlreadyClosedException"/> while the connection is down.</summary>
-    public async ValueTask<IChannel> GetAsync(CancellationToken cancellationToken)
+    /// <summary>Publishes a mandatory message and returns once the broker confirmed it (<see cref="PublisherConfirms.PublishAsync"/>).</summary>
+    public async Task PublishAsync(string exchange, string routingKey, BasicProperties properties, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
-        if (_channel is { IsOpen: true } open)
+        var confirms = await OpenAsync(cancellationToken);
+        await confirms.PublishAsync(exchange, routingKey, properties, body, cancellationToken);
+    }
+
+    /// <summary>The open channel, to declare on; throws <see cref="AlreadyClosedException"/> while the connection is down.</summary>
+    public async ValueTask<IChannel> GetAsync(CancellationToken cancellationToken) => (await OpenAsync(cancellationToken)).Channel;
+
+    private async ValueTask<PublisherConfirms> OpenAsync(CancellationToken cancellationToken)
+    {
+        if (_confirms is { Channel.IsOpen: true } open)
         {
             return open;
         }
@@ -24,27 +34,28 @@ public sealed class ConfirmedChannel(IConnection connection, Func<IChannel, Canc
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            if (_channel is { IsOpen: true } reopened)
+            if (_confirms is { Channel.IsOpen: true } reopened)
             {
                 return reopened;
             }
 
-            if (_channel is not null)
+            if (_confirms is not null)
             {
-                await _channel.DisposeAsync();
-                _channel = null;
+                await _confirms.Channel.DisposeAsync();
+                _confirms = null;
             }
 
             var channel = await connection.CreateChannelAsync(
-                new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true),
+                new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: false),
                 cancellationToken);
+            var confirms = new PublisherConfirms(channel);
             if (declare is not null)
             {
                 await declare(channel, cancellationToken);
             }
 
-            _channel = channel;
-            return channel;
+            _confirms = confirms;
+            return confirms;
         }
         finally
         {
@@ -54,9 +65,9 @@ public sealed class ConfirmedChannel(IConnection connection, Func<IChannel, Canc
 
     public async ValueTask DisposeAsync()
     {
-        if (_channel is not null)
+        if (_confirms is not null)
         {
-            await _channel.DisposeAsync();
+            await _confirms.Channel.DisposeAsync();
         }
 
         _gate.Dispose();

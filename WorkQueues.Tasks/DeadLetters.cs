@@ -50,8 +50,9 @@ public static class DeadLetters
     public static async Task<int> RequeueAsync(IConnection connection, int limit, CancellationToken cancellationToken)
     {
         await using var channel = await connection.CreateChannelAsync(
-            new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true),
+            new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: false),
             cancellationToken);
+        var confirms = new PublisherConfirms(channel);
         var waiting = (await channel.DeclareDeadLetterQueueAsync(cancellationToken: cancellationToken)).MessageCount;
         var cap = (int)Math.Min(limit, waiting);
         var moved = 0;
@@ -63,7 +64,7 @@ public static class DeadLetters
                     or TaskQueueTopology.DeadReasonHeader or TaskQueueTopology.DeadAtHeader))
                 .ToDictionary(h => h.Key, h => h.Value);
             var properties = TaskMessage.CopyProperties(original, headers is { Count: > 0 } ? headers : null);
-            await channel.BasicPublishAsync(string.Empty, TaskQueueTopology.QueueName, mandatory: true, properties, message.Body, cancellationToken);
+            await confirms.PublishAsync(string.Empty, TaskQueueTopology.QueueName, properties, message.Body, cancellationToken);
             await channel.BasicAckAsync(message.DeliveryTag, multiple: false, cancellationToken);
             moved++;
             // The task goes on in its own trace (it keeps its traceparent); the request that moved it links to it, to the

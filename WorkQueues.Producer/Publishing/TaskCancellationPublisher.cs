@@ -21,7 +21,6 @@ public sealed class TaskCancellationPublisher(IConnection connection, IOptions<P
         timeout.CancelAfter(options.Value.PublishTimeout);
         try
         {
-            var channel = await _channel.GetAsync(timeout.Token);
             var properties = new BasicProperties
             {
                 MessageId = TaskMessage.NewId(),
@@ -31,7 +30,7 @@ public sealed class TaskCancellationPublisher(IConnection connection, IOptions<P
             };
             // The Workers' receipt of the cancel joins the trace of the request that asked for it.
             MessageTraceContext.Of(Activity.Current)?.WriteTo(properties);
-            await channel.BasicPublishAsync(string.Empty, TaskCancellation.StreamName, mandatory: true, properties, cancel.ToJson(), timeout.Token);
+            await _channel.PublishAsync(string.Empty, TaskCancellation.StreamName, properties, cancel.ToJson(), timeout.Token);
             return cancel;
         }
         catch (Exception ex) when ((ex is OperationCanceledException && !cancellationToken.IsCancellationRequested)

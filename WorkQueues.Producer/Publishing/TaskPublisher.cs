@@ -156,9 +156,8 @@ public sealed class TaskPublisher(
         await _inFlight.WaitAsync(cancellationToken);
         try
         {
-            var channel = await _channel.GetAsync(cancellationToken);
             // Mandatory: if task_queue (or a delay level) is missing the broker returns the message, which surfaces as an error here.
-            await channel.BasicPublishAsync(exchange, routingKey, mandatory: true, properties, body, cancellationToken);
+            await _channel.PublishAsync(exchange, routingKey, properties, body, cancellationToken);
         }
         catch (PublishException ex)
         {

@@ -64,15 +64,13 @@ public sealed class FailedTaskRouter(IConnection connection, IOptions<WorkerOpti
         {
             try
             {
-                var channel = await _channel.GetAsync(timeout.Token);
-                await channel.BasicPublishAsync(string.Empty, queue, mandatory: true, properties, delivery.Body, timeout.Token);
+                await _channel.PublishAsync(string.Empty, queue, properties, delivery.Body, timeout.Token);
             }
             catch (PublishException ex) when (ex.IsReturn)
             {
                 // No queue took it: someone deleted it. Declare the queues again and send it once more.
                 await DeclareTopologyAsync(timeout.Token);
-                var channel = await _channel.GetAsync(timeout.Token);
-                await channel.BasicPublishAsync(string.Empty, queue, mandatory: true, properties, delivery.Body, timeout.Token);
+                await _channel.PublishAsync(string.Empty, queue, properties, delivery.Body, timeout.Token);
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException || timeout.IsCancellationRequested)

@@ -62,6 +62,9 @@ public sealed class BrokerChoiceTests(StandaloneBroker broker)
         Assert.InRange(message.BasicProperties.Timestamp.UnixTime, DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeSeconds(), DateTimeOffset.UtcNow.AddMinutes(1).ToUnixTimeSeconds());
         Assert.Equal(string.Empty, message.Exchange);
         Assert.Equal("task_queue", message.RoutingKey);
+        // A task with no schedule or time limit carries one header, its trace context: not RabbitMQ.Client's confirm
+        // tracking's (PublisherConfirms).
+        Assert.Equal(["traceparent"], message.BasicProperties.Headers?.Keys ?? []);
     }
 
     [Fact]

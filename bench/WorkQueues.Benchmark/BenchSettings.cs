@@ -28,6 +28,13 @@ public sealed record BenchSettings
     public bool TracedBaseline { get; init; }
 
     /// <summary>
+    /// The ingest baseline tracks its confirms from the broker's acks, as the services do (<c>PublisherConfirms</c>),
+    /// instead of with RabbitMQ.Client's tracking, whose header on each message the broker pays for: the raw client at
+    /// its cheapest, the Producer's publish path without HTTP.
+    /// </summary>
+    public bool UntrackedBaseline { get; init; }
+
+    /// <summary>
     /// The build of the services measured: the published one (what users deploy) unless said otherwise; a smoke run
     /// uses the Release build, so CI spends no minutes on Native AOT compilation.
     /// </summary>
@@ -100,6 +107,9 @@ public sealed record BenchSettings
                 case "--traced-baseline":
                     settings = settings with { TracedBaseline = true };
                     break;
+                case "--untracked-baseline":
+                    settings = settings with { UntrackedBaseline = true };
+                    break;
                 case "--broker" when i + 1 < args.Count:
                     settings = settings with { BrokerUri = args[++i] };
                     break;
@@ -141,7 +151,7 @@ public sealed record BenchSettings
 
     public const string Usage = """
         Usage: dotnet run -c Release --project bench/WorkQueues.Benchmark -- [--smoke] [--form published|build] [--rounds N]
-                   [--only PARTS] [--window N] [--traced-baseline] [--env KEY=VALUE]... [--broker amqp://user:pass@host:port]
+                   [--only PARTS] [--window N] [--traced-baseline] [--untracked-baseline] [--env KEY=VALUE]... [--broker amqp://user:pass@host:port]
 
           --smoke    a few seconds, small counts, one round: checks the benchmark still runs (CI); figures mean little
           --form     published: the services as `dotnet publish -c Release` makes them (Native AOT), published by the
@@ -159,6 +169,9 @@ public sealed record BenchSettings
           --traced-baseline
                      the ingest baseline's tasks carry a traceparent header, as the Producer's do with tracing on
                      (what the header costs the broker)
+          --untracked-baseline
+                     the ingest baseline tracks its confirms from the broker's acks, as the services do, instead of
+                     with RabbitMQ.Client's tracking, which puts an x-dotnet-pub-seq-no header on each message
           --broker   use this broker instead of starting a local rabbitmq-server (also WORKQUEUES_BENCH_BROKER);
                      its task_queue is purged between measurements, so never point it at a broker in use
         """;

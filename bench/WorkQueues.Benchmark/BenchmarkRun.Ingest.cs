@@ -17,7 +17,8 @@ public sealed partial class BenchmarkRun
         return rate;
     }
 
-    private string Publish => $"baseline publish, {settings.ConfirmWindow} confirms outstanding{(settings.TracedBaseline ? ", traceparent on each" : "")}";
+    private string Publish =>
+        $"baseline publish, {settings.ConfirmWindow} confirms outstanding{(settings.UntrackedBaseline ? " tracked from the acks" : "")}{(settings.TracedBaseline ? ", traceparent on each" : "")}";
 
     /// <summary>What the baseline's tasks carry: the trace context when asked for (--traced-baseline), else none.</summary>
     private MessageTraceContext? BaselineTraceContext => settings.TracedBaseline ? BaselineTrace.Value : null;
@@ -38,7 +39,7 @@ public sealed partial class BenchmarkRun
     private async Task<Rate> BaselinePublishAsync()
     {
         var others = _shares.Take();
-        var rate = await _publisher.PublishAsync(settings.PublishCount, ZeroDotTask, trace: BaselineTraceContext);
+        var rate = await _publisher.PublishAsync(settings.PublishCount, ZeroDotTask, trace: BaselineTraceContext, ownConfirms: settings.UntrackedBaseline);
         RecordShares(Publish, others, rate.Count);
         await _probe.PurgeAsync();
         return rate;
@@ -55,7 +56,7 @@ public sealed partial class BenchmarkRun
         var warming = System.Diagnostics.Stopwatch.StartNew();
         do
         {
-            await _publisher.PublishAsync(settings.WarmUpCount, ZeroDotTask, trace: BaselineTraceContext);
+            await _publisher.PublishAsync(settings.WarmUpCount, ZeroDotTask, trace: BaselineTraceContext, ownConfirms: settings.UntrackedBaseline);
             await client.PostBatchesAsync(settings.WarmUpCount, BenchSettings.BatchSize, BenchSettings.BatchClients, ZeroDotTask);
             await client.PostEachAsync(settings.WarmUpCount / 4, BenchSettings.HttpClients, ZeroDotTask);
             await _probe.PurgeAsync();

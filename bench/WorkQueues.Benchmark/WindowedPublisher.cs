@@ -6,20 +6,24 @@ namespace WorkQueues.Benchmark;
 
 /// <summary>
 /// The baseline publisher: the least a RabbitMQ.Client 7 program does to publish persistent tasks with confirms,
-/// keeping <c>window</c> confirms outstanding. No client rate limiter: in RabbitMQ.Client 7.2.2 a
-/// <c>ThrottlingRateLimiter</c> with more publishes in flight than its limit cuts throughput about sixty-fold.
-/// Also fills the queue for the consume and drain runs.
+/// keeping <c>window</c> confirms outstanding, tracked by RabbitMQ.Client (which adds a header to each message) or, when
+/// asked, from the broker's acks as the services track theirs (<see cref="PublisherConfirms"/>). No client rate limiter:
+/// in RabbitMQ.Client 7.2.2 a <c>ThrottlingRateLimiter</c> with more publishes in flight than its limit cuts
+/// throughput about sixty-fold. Also fills the queue for the consume and drain runs.
 /// </summary>
 public sealed class WindowedPublisher(IConnection connection, int window)
 {
     /// <summary>
     /// Publishes <paramref name="count"/> tasks made by <paramref name="text"/> (with ids from <paramref name="id"/>,
-    /// new ones if not given), each carrying <paramref name="trace"/> when given; returns the time until the last confirm.
+    /// new ones if not given), each carrying <paramref name="trace"/> when given, their confirms tracked by
+    /// RabbitMQ.Client or by <see cref="PublisherConfirms"/> (<paramref name="ownConfirms"/>); returns the time until
+    /// the last confirm.
     /// </summary>
-    public async Task<Rate> PublishAsync(int count, Func<int, string> text, Func<int, string>? id = null, MessageTraceContext? trace = null)
+    public async Task<Rate> PublishAsync(int count, Func<int, string> text, Func<int, string>? id = null, MessageTraceContext? trace = null, bool ownConfirms = false)
     {
         await using var channel = await connection.CreateChannelAsync(
-            new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
+            new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: !ownConfirms));
+        var confirms = ownConfirms ? new PublisherConfirms(channel) : null;
         await channel.DeclareTaskQueueAsync();
 
         var next = -1;
@@ -32,7 +36,14 @@ public sealed class WindowedPublisher(IConnection connection, int window)
             {
                 var properties = TaskMessage.CreateProperties(id?.Invoke(i) ?? TaskMessage.NewId(), DateTimeOffset.UtcNow);
                 trace?.WriteTo(properties);
-                await channel.BasicPublishAsync(string.Empty, TaskQueueTopology.QueueName, mandatory: true, properties, TaskText.Encode(text(i)));
+                if (confirms is null)
+                {
+                    await channel.BasicPublishAsync(string.Empty, TaskQueueTopology.QueueName, mandatory: true, properties, TaskText.Encode(text(i)));
+                }
+                else
+                {
+                    await confirms.PublishAsync(string.Empty, TaskQueueTopology.QueueName, properties, TaskText.Encode(text(i)), CancellationToken.None);
+                }
             }
         });
         await Task.WhenAll(lanes);

@@ -42,6 +42,7 @@ public sealed class ConfirmedChannel(IConnection connection, Func<IChannel, Canc
             if (_confirms is not null)
             {
                 await _confirms.Channel.DisposeAsync();
+                _confirms.Abandon();
                 _confirms = null;
             }
 
@@ -68,6 +69,7 @@ public sealed class ConfirmedChannel(IConnection connection, Func<IChannel, Canc
         if (_confirms is not null)
         {
             await _confirms.Channel.DisposeAsync();
+            _confirms.Abandon();
         }
 
         _gate.Dispose();

@@ -14,6 +14,8 @@ namespace WorkQueues.IntegrationTests;
 public sealed class PublisherConfirmsTests(StandaloneBroker broker) : IAsyncLifetime
 {
     private readonly string _queue = $"confirms-{Guid.NewGuid():N}";
+    // Each publish is given this long: a confirm that never comes fails the test instead of hanging the run.
+    private static CancellationToken Patience => new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token;
     private IConnection _connection = null!;
     private IChannel _admin = null!;
 
@@ -31,12 +33,12 @@ public sealed class PublisherConfirmsTests(StandaloneBroker broker) : IAsyncLife
 
         // Every third to a queue that does not exist: the broker returns those, and acks the rest.
         var publishes = Enumerable.Range(0, 3_000)
-            .Select(i => (Routed: i % 3 != 0, Publish: channel.PublishAsync(string.Empty, i % 3 != 0 ? _queue : $"{_queue}-missing", Properties(), TaskText.Encode($"task {i}"), CancellationToken.None)))
+            .Select(i => (Routed: i % 3 != 0, Publish: channel.PublishAsync(string.Empty, i % 3 != 0 ? _queue : $"{_queue}-missing", Properties(), TaskText.Encode($"task {i}"), Patience)))
             .ToList();
         await Task.WhenAll(publishes.Select(p => p.Publish).Select(async publish => { try { await publish; } catch (PublishException) { } }));
 
         Assert.All(publishes.Where(p => p.Routed), p => Assert.True(p.Publish.IsCompletedSuccessfully));
-        Assert.All(publishes.Where(p => !p.Routed), p => Assert.True(Assert.IsType<PublishException>(p.Publish.Exception!.InnerException).IsReturn));
+        Assert.All(publishes.Where(p => !p.Routed), p => Assert.Equal($"{_queue}-missing", Assert.IsType<PublishReturnException>(p.Publish.Exception!.InnerException).RoutingKey));
         Assert.Equal(2_000u, (await _admin.QueueDeclarePassiveAsync(_queue)).MessageCount);
     }
 
@@ -48,8 +50,8 @@ public sealed class PublisherConfirmsTests(StandaloneBroker broker) : IAsyncLife
             arguments: new Dictionary<string, object?> { ["x-max-length"] = 1, ["x-overflow"] = "reject-publish" });
         await using var channel = new ConfirmedChannel(_connection);
 
-        await channel.PublishAsync(string.Empty, _queue, Properties(), TaskText.Encode("first"), CancellationToken.None);
-        var refused = await Assert.ThrowsAsync<PublishException>(() => channel.PublishAsync(string.Empty, _queue, Properties(), TaskText.Encode("second"), CancellationToken.None));
+        await channel.PublishAsync(string.Empty, _queue, Properties(), TaskText.Encode("first"), Patience);
+        var refused = await Assert.ThrowsAsync<PublishException>(() => channel.PublishAsync(string.Empty, _queue, Properties(), TaskText.Encode("second"), Patience));
 
         Assert.False(refused.IsReturn);
     }
@@ -61,12 +63,36 @@ public sealed class PublisherConfirmsTests(StandaloneBroker broker) : IAsyncLife
         await using var channel = new ConfirmedChannel(_connection);
         var anonymous = new BasicProperties { DeliveryMode = DeliveryModes.Persistent };
 
-        var returned = channel.PublishAsync(string.Empty, $"{_queue}-missing", new BasicProperties(anonymous), TaskText.Encode("lost"), CancellationToken.None);
-        var routed = channel.PublishAsync(string.Empty, _queue, new BasicProperties(anonymous), TaskText.Encode("kept"), CancellationToken.None);
+        var returned = channel.PublishAsync(string.Empty, $"{_queue}-missing", new BasicProperties(anonymous), TaskText.Encode("lost"), Patience);
+        var routed = channel.PublishAsync(string.Empty, _queue, new BasicProperties(anonymous), TaskText.Encode("kept"), Patience);
 
-        Assert.True((await Assert.ThrowsAsync<PublishException>(() => returned)).IsReturn);
+        Assert.True((await Assert.ThrowsAsync<PublishReturnException>(() => returned)).IsReturn);
         await routed;
         Assert.Equal(1u, (await _admin.QueueDeclarePassiveAsync(_queue)).MessageCount);
+    }
+
+    [Fact]
+    public async Task Two_outstanding_with_one_id_are_told_apart_when_the_broker_returns_one()
+    {
+        // A Worker forwards copies with their task's id, so two can be outstanding at once: the first routed, the second
+        // returned. Neither may take the other's outcome. The routed ones are transient, on a transient queue, so the
+        // broker confirms them at once: with hundreds of pairs sent together, many a pair shares one multiple ack, which
+        // settles the routed one first.
+        await _admin.QueueDeclareAsync(_queue, durable: false, exclusive: false, autoDelete: false);
+        await using var channel = new ConfirmedChannel(_connection);
+
+        var pairs = Enumerable.Range(0, 500).Select(_ => TaskMessage.NewId()).Select(id =>
+        {
+            var transient = TaskMessage.CreateProperties(id, DateTimeOffset.UtcNow);
+            transient.DeliveryMode = DeliveryModes.Transient;
+            return (Routed: channel.PublishAsync(string.Empty, _queue, transient, TaskText.Encode("kept"), Patience),
+                Returned: channel.PublishAsync(string.Empty, $"{_queue}-missing", TaskMessage.CreateProperties(id, DateTimeOffset.UtcNow), TaskText.Encode("lost"), Patience));
+        }).ToList();
+        await Task.WhenAll(pairs.SelectMany(p => new[] { p.Routed, p.Returned }).Select(async publish => { try { await publish; } catch (PublishException) { } }));
+
+        Assert.All(pairs, p => Assert.True(p.Routed.IsCompletedSuccessfully, p.Routed.Exception?.Message));
+        Assert.All(pairs, p => Assert.IsType<PublishReturnException>(p.Returned.Exception!.InnerException));
+        Assert.Equal(500u, (await _admin.QueueDeclarePassiveAsync(_queue)).MessageCount);
     }
 
     [Fact]
@@ -75,11 +101,16 @@ public sealed class PublisherConfirmsTests(StandaloneBroker broker) : IAsyncLife
         await _admin.QueueDeclareAsync(_queue, durable: true, exclusive: false, autoDelete: false);
         await using var channel = new ConfirmedChannel(_connection);
 
-        await channel.PublishAsync(string.Empty, _queue, Properties(), TaskText.Encode("plain"), CancellationToken.None);
+        await channel.PublishAsync(string.Empty, _queue, Properties(), TaskText.Encode("plain"), Patience);
+        // A copy of a message another publisher tracked keeps its own headers, not that publisher's sequence number.
+        var copy = Properties();
+        copy.Headers = new Dictionary<string, object?> { [Constants.PublishSequenceNumberHeader] = 7L, [TaskQueueTopology.AttemptHeader] = 2 };
+        await channel.PublishAsync(string.Empty, _queue, copy, TaskText.Encode("copy"), Patience);
 
-        var message = await _admin.BasicGetAsync(_queue, autoAck: true);
-        Assert.NotNull(message);
-        Assert.Null(message.BasicProperties.Headers);
+        var plain = await _admin.BasicGetAsync(_queue, autoAck: true);
+        Assert.Null(plain!.BasicProperties.Headers);
+        var copied = await _admin.BasicGetAsync(_queue, autoAck: true);
+        Assert.Equal([TaskQueueTopology.AttemptHeader], copied!.BasicProperties.Headers!.Keys);
     }
 
     [Fact]
@@ -90,8 +121,8 @@ public sealed class PublisherConfirmsTests(StandaloneBroker broker) : IAsyncLife
         var first = await channel.GetAsync(CancellationToken.None);
 
         // Publishing to an exchange that does not exist is a channel error: the broker closes the channel.
-        await Assert.ThrowsAsync<AlreadyClosedException>(() => channel.PublishAsync($"{_queue}-no-exchange", string.Empty, Properties(), TaskText.Encode("lost"), CancellationToken.None));
-        await channel.PublishAsync(string.Empty, _queue, Properties(), TaskText.Encode("kept"), CancellationToken.None);
+        await Assert.ThrowsAsync<AlreadyClosedException>(() => channel.PublishAsync($"{_queue}-no-exchange", string.Empty, Properties(), TaskText.Encode("lost"), Patience));
+        await channel.PublishAsync(string.Empty, _queue, Properties(), TaskText.Encode("kept"), Patience);
 
         Assert.NotSame(first, await channel.GetAsync(CancellationToken.None));
         Assert.Equal(1u, (await _admin.QueueDeclarePassiveAsync(_queue)).MessageCount);

@@ -33,9 +33,8 @@ public class StandaloneBroker : IAsyncLifetime
     public static async Task<string> PublishTaskAsync(IConnection connection, string text)
     {
         var id = TaskMessage.NewId();
-        await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
-        await channel.DeclareTaskQueueAsync();
-        await channel.BasicPublishAsync(string.Empty, TaskQueueTopology.QueueName, mandatory: true, TaskMessage.CreateProperties(id, DateTimeOffset.UtcNow), TaskText.Encode(text));
+        await using var channel = new ConfirmedChannel(connection, (channel, token) => channel.DeclareTaskQueueAsync(cancellationToken: token));
+        await channel.PublishAsync(string.Empty, TaskQueueTopology.QueueName, TaskMessage.CreateProperties(id, DateTimeOffset.UtcNow), TaskText.Encode(text), CancellationToken.None);
         return id;
     }
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
 using WorkQueues.Tasks;
@@ -126,6 +127,69 @@ public sealed class PublisherConfirmsTests(StandaloneBroker broker) : IAsyncLife
 
         Assert.NotSame(first, await channel.GetAsync(CancellationToken.None));
         Assert.Equal(1u, (await _admin.QueueDeclarePassiveAsync(_queue)).MessageCount);
+    }
+
+    [Fact]
+    public async Task Across_a_connection_the_broker_closes_every_publish_ends_and_every_confirmed_one_is_queued()
+    {
+        await _admin.QueueDeclareAsync(_queue, durable: true, exclusive: false, autoDelete: false);
+        var clientName = $"confirms-{Guid.NewGuid():N}";
+        // Recovering as the services' connections do (BrokerEndpoints), sooner.
+        await using var connection = await new ConnectionFactory
+        {
+            Uri = new Uri(broker.ConnectionString),
+            ClientProvidedName = clientName,
+            AutomaticRecoveryEnabled = true,
+            TopologyRecoveryEnabled = true,
+            NetworkRecoveryInterval = TimeSpan.FromMilliseconds(500),
+        }.CreateConnectionAsync();
+        using var management = broker.Management();
+        var brokerName = await Eventually.ReturnsAsync(() => management.FindConnectionAsync(clientName), name => name is not null, TimeSpan.FromSeconds(30), "the connection listed");
+        await using var channel = new ConfirmedChannel(connection);
+        var confirmed = new ConcurrentBag<string>();
+        var failed = 0;
+        var closed = false;
+        var confirmedAfterClose = 0;
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+
+        // Sixteen publishers, each a publish every few ms, until 200 were confirmed after the close.
+        var lanes = Enumerable.Range(0, 16).Select(async _ =>
+        {
+            while (Volatile.Read(ref confirmedAfterClose) < 200 && !deadline.IsCancellationRequested)
+            {
+                await Task.Delay(5);
+                var id = TaskMessage.NewId();
+                try
+                {
+                    await channel.PublishAsync(string.Empty, _queue, TaskMessage.CreateProperties(id, DateTimeOffset.UtcNow), TaskText.Encode(id), Patience);
+                    confirmed.Add(id);
+                    if (Volatile.Read(ref closed))
+                    {
+                        Interlocked.Increment(ref confirmedAfterClose);
+                    }
+                }
+                catch (Exception ex) when (ex is AlreadyClosedException or OperationInterruptedException)
+                {
+                    // Not confirmed: a caller would try again (the Producer does, with the same id).
+                    Interlocked.Increment(ref failed);
+                    await Task.Delay(50);
+                }
+            }
+        }).ToList();
+        await Eventually.HoldsAsync(() => Task.FromResult(confirmed.Count >= 300), TimeSpan.FromSeconds(30), "300 publishes confirmed");
+        await management.CloseConnectionAsync(brokerName!);
+        Volatile.Write(ref closed, true);
+        await Task.WhenAll(lanes); // a publish left waiting fails with its Patience instead
+
+        Assert.True(failed > 0, "no publish was outstanding when the connection closed");
+        Assert.True(confirmedAfterClose > 0, "no publish was confirmed after the connection recovered");
+        var queued = new HashSet<string>();
+        while (await _admin.BasicGetAsync(_queue, autoAck: true) is { } message)
+        {
+            queued.Add(message.BasicProperties.MessageId!);
+        }
+
+        Assert.Empty(confirmed.Except(queued));
     }
 
     private static BasicProperties Properties() => TaskMessage.CreateProperties(TaskMessage.NewId(), DateTimeOffset.UtcNow);

@@ -43,6 +43,16 @@ public sealed class BrokerManagementClient(Uri managementUrl, string userName, s
             .ToList();
     }
 
+    /// <summary>The broker's name for the connection its client named <paramref name="clientName"/>, if it is listed yet.</summary>
+    public async Task<string?> FindConnectionAsync(string clientName)
+    {
+        using var document = JsonDocument.Parse(await _http.GetStringAsync("/api/connections"));
+        return document.RootElement.EnumerateArray()
+            .Where(connection => connection.TryGetProperty("user_provided_name", out var named) && named.GetString() == clientName)
+            .Select(connection => connection.GetProperty("name").GetString())
+            .FirstOrDefault();
+    }
+
     /// <summary>Closes a client's connection from the broker's side, as <c>rabbitmqctl close_connection</c> does.</summary>
     public async Task CloseConnectionAsync(string connectionName)
     {

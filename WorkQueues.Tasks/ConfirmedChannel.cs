@@ -39,11 +39,17 @@ public sealed class ConfirmedChannel(IConnection connection, Func<IChannel, Canc
                 return reopened;
             }
 
-            if (_confirms is not null)
+            if (_confirms is { } closed)
             {
-                await _confirms.Channel.DisposeAsync();
-                _confirms.Abandon();
                 _confirms = null;
+                try
+                {
+                    await closed.Channel.DisposeAsync();
+                }
+                finally
+                {
+                    closed.Abandon();
+                }
             }
 
             var channel = await connection.CreateChannelAsync(
@@ -68,8 +74,14 @@ public sealed class ConfirmedChannel(IConnection connection, Func<IChannel, Canc
     {
         if (_confirms is not null)
         {
-            await _confirms.Channel.DisposeAsync();
-            _confirms.Abandon();
+            try
+            {
+                await _confirms.Channel.DisposeAsync();
+            }
+            finally
+            {
+                _confirms.Abandon();
+            }
         }
 
         _gate.Dispose();

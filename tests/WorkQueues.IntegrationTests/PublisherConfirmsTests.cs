@@ -181,7 +181,7 @@ public sealed class PublisherConfirmsTests(StandaloneBroker broker) : IAsyncLife
         Volatile.Write(ref closed, true);
         await Task.WhenAll(lanes); // a publish left waiting fails with its Patience instead
 
-        Assert.True(failed > 0, "no publish was outstanding when the connection closed");
+        Assert.True(failed > 0, "no publish failed while the connection was closed");
         Assert.True(confirmedAfterClose > 0, "no publish was confirmed after the connection recovered");
         var queued = new HashSet<string>();
         while (await _admin.BasicGetAsync(_queue, autoAck: true) is { } message)

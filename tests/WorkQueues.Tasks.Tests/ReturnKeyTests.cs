@@ -10,9 +10,9 @@ public sealed class ReturnKeyTests
     {
         var properties = new BasicProperties { MessageId = "task-1" };
 
-        Assert.Equal("task-1", ReturnKey.Assign(properties, 42, idIsFree: true));
+        Assert.Equal(new ReturnKey("task-1", 0), ReturnKey.Assign(properties, 42, idIsFree: true));
         Assert.Null(properties.Headers);
-        Assert.Equal("task-1", ReturnKey.Of(properties));
+        Assert.Equal(new ReturnKey("task-1", 0), ReturnKey.Of(properties));
     }
 
     [Fact]
@@ -25,7 +25,7 @@ public sealed class ReturnKeyTests
 
         Assert.Equal(["x-attempt"], properties.Headers!.Keys);
         Assert.Equal(2, original.Count); // the delivery's own headers are not changed
-        Assert.Equal("task-1", ReturnKey.Of(properties));
+        Assert.Equal(new ReturnKey("task-1", 0), ReturnKey.Of(properties));
     }
 
     [Theory]
@@ -37,9 +37,17 @@ public sealed class ReturnKeyTests
 
         var key = ReturnKey.Assign(properties, 42, idIsFree);
 
+        Assert.Equal(new ReturnKey(null, 42), key);
         Assert.Equal(42L, properties.Headers![Constants.PublishSequenceNumberHeader]);
         Assert.Equal(2, properties.Headers["x-attempt"]);
         Assert.Equal(key, ReturnKey.Of(properties));
         Assert.NotEqual(ReturnKey.Assign(new BasicProperties { MessageId = id }, 43, idIsFree), key);
+    }
+
+    [Fact]
+    public void An_id_that_looks_like_a_number_is_not_taken_for_one()
+    {
+        Assert.NotEqual(ReturnKey.Assign(new BasicProperties { MessageId = "42" }, 1, idIsFree: true), ReturnKey.Assign(new BasicProperties(), 42, idIsFree: true));
+        Assert.Null(ReturnKey.Of(new BasicProperties()));
     }
 }

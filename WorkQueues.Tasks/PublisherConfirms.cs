@@ -72,10 +72,10 @@ public sealed class PublisherConfirms
                 throw;
             }
         }
-        catch (ObjectDisposedException ex)
+        catch (ObjectDisposedException)
         {
             // Disposed of by ConfirmedChannel while this publish waited its turn: as closed, so callers retry.
-            throw new AlreadyClosedException(_outstanding.Closed ?? new ShutdownEventArgs(ShutdownInitiator.Application, Constants.ReplySuccess, ex.Message));
+            throw Disposed();
         }
         finally
         {

@@ -21,6 +21,13 @@ public sealed class ConfirmedChannel(IConnection connection, Func<IChannel, Canc
         await confirms.PublishAsync(exchange, routingKey, properties, body, cancellationToken);
     }
 
+    /// <summary>Publishes mandatory messages together and returns once the broker settled each (<see cref="PublisherConfirms.PublishManyAsync"/>).</summary>
+    public async Task<ConfirmGroup> PublishManyAsync(IReadOnlyList<OutgoingMessage> messages, CancellationToken cancellationToken)
+    {
+        var confirms = await OpenAsync(cancellationToken);
+        return await confirms.PublishManyAsync(messages, cancellationToken);
+    }
+
     /// <summary>The open channel, to declare on; throws <see cref="AlreadyClosedException"/> while the connection is down.</summary>
     public async ValueTask<IChannel> GetAsync(CancellationToken cancellationToken) => (await OpenAsync(cancellationToken)).Channel;
 

@@ -19,7 +19,7 @@ public sealed class OutstandingPublishes
     private ulong _oldest = ulong.MaxValue;
     private int _generation;
 
-    private readonly record struct Outstanding(ReturnKey Key, TaskCompletionSource Confirmed);
+    private readonly record struct Outstanding(ReturnKey Key, ConfirmGroup Group, int Index);
 
     /// <summary>Counts the channel's closes: a number taken before a close may be the recovered channel's next.</summary>
     public int Generation => Volatile.Read(ref _generation);
@@ -28,11 +28,11 @@ public sealed class OutstandingPublishes
     public ShutdownEventArgs? Closed { get; private set; }
 
     /// <summary>
-    /// Keeps <paramref name="confirmed"/> under <paramref name="sequence"/> and gives the message its
-    /// <see cref="ReturnKey"/>; throws <see cref="AlreadyClosedException"/> when the channel closed since
+    /// Keeps the message at <paramref name="index"/> of <paramref name="group"/> under <paramref name="sequence"/> and
+    /// gives it its <see cref="ReturnKey"/>; throws <see cref="AlreadyClosedException"/> when the channel closed since
     /// <paramref name="generation"/> was read.
     /// </summary>
-    public void Track(int generation, ulong sequence, BasicProperties properties, TaskCompletionSource confirmed)
+    public void Track(int generation, ulong sequence, BasicProperties properties, ConfirmGroup group, int index)
     {
         lock (_lock)
         {
@@ -42,7 +42,7 @@ public sealed class OutstandingPublishes
             }
 
             var byId = properties.MessageId is { } id && _ids.Add(id);
-            _byNumber.Add(sequence, new Outstanding(ReturnKey.Assign(properties, sequence, idIsFree: byId), confirmed));
+            _byNumber.Add(sequence, new Outstanding(ReturnKey.Assign(properties, sequence, idIsFree: byId), group, index));
             _oldest = Math.Min(_oldest, sequence);
         }
     }
@@ -90,7 +90,7 @@ public sealed class OutstandingPublishes
             Closed = reason;
             foreach (var outstanding in _byNumber.Values)
             {
-                outstanding.Confirmed.TrySetException(new AlreadyClosedException(reason));
+                outstanding.Group.Fail(outstanding.Index, new AlreadyClosedException(reason));
             }
 
             _byNumber.Clear();
@@ -110,15 +110,15 @@ public sealed class OutstandingPublishes
         var returned = _returned.Remove(outstanding.Key, out var message);
         if (!acked)
         {
-            outstanding.Confirmed.TrySetException(new PublishException(sequence, isReturn: false));
+            outstanding.Group.Fail(outstanding.Index, new PublishException(sequence, isReturn: false));
         }
         else if (returned)
         {
-            outstanding.Confirmed.TrySetException(message.ToException(sequence));
+            outstanding.Group.Fail(outstanding.Index, message.ToException(sequence));
         }
         else
         {
-            outstanding.Confirmed.TrySetResult();
+            outstanding.Group.Confirm(outstanding.Index);
         }
     }
 

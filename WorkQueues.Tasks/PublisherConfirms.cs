@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
 using RabbitMQ.Client.Exceptions;
@@ -43,46 +44,74 @@ public sealed class PublisherConfirms
     /// </summary>
     public async Task PublishAsync(string exchange, string routingKey, BasicProperties properties, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
-        var confirmed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await _publishing.WaitAsync(cancellationToken);
+        var group = await PublishManyAsync([new OutgoingMessage(exchange, routingKey, properties, body)], cancellationToken);
+        if (group.FailureOf(0) is { } failure)
+        {
+            ExceptionDispatchInfo.Throw(failure);
+        }
+    }
+
+    /// <summary>
+    /// Publishes the messages in order, each with <c>mandatory</c> set, and returns once the broker has settled every
+    /// one: each message's failure, if any, is in the group (the exceptions <see cref="PublishAsync"/> throws). A
+    /// message not sent because the channel closed, or the publish failed, part way fails with that reason, as do the
+    /// ones after it.
+    /// </summary>
+    public async Task<ConfirmGroup> PublishManyAsync(IReadOnlyList<OutgoingMessage> messages, CancellationToken cancellationToken)
+    {
+        var group = new ConfirmGroup(messages.Count);
+        var sent = 0;
         try
         {
-            // A channel that closes and recovers numbers from 1 again: a close after the generation is read fails the
-            // publish (Track, or the close itself once tracked), instead of leaving it waiting on another's number.
-            var generation = _outstanding.Generation;
-            if (_abandoned)
-            {
-                throw Disposed();
-            }
-
-            if (Channel.CloseReason is { } closed)
-            {
-                throw new AlreadyClosedException(closed);
-            }
-
-            var sequence = await Channel.GetNextPublishSequenceNumberAsync(cancellationToken);
-            _outstanding.Track(generation, sequence, properties, confirmed);
+            await _publishing.WaitAsync(cancellationToken);
             try
             {
-                await Channel.BasicPublishAsync(exchange, routingKey, mandatory: true, properties, body, cancellationToken);
+                // A channel that closes and recovers numbers from 1 again: a close after the generation is read fails the
+                // publish (Track, or the close itself once tracked), instead of leaving it waiting on another's number.
+                var generation = _outstanding.Generation;
+                if (_abandoned)
+                {
+                    throw Disposed();
+                }
+
+                if (Channel.CloseReason is { } closed)
+                {
+                    throw new AlreadyClosedException(closed);
+                }
+
+                for (; sent < messages.Count; sent++)
+                {
+                    var message = messages[sent];
+                    var sequence = await Channel.GetNextPublishSequenceNumberAsync(cancellationToken);
+                    _outstanding.Track(generation, sequence, message.Properties, group, sent);
+                    try
+                    {
+                        await Channel.BasicPublishAsync(message.Exchange, message.RoutingKey, mandatory: true, message.Properties, message.Body, cancellationToken);
+                    }
+                    catch
+                    {
+                        _outstanding.Forget(sequence);
+                        throw;
+                    }
+                }
             }
-            catch
+            finally
             {
-                _outstanding.Forget(sequence);
-                throw;
+                _publishing.Release();
             }
         }
-        catch (ObjectDisposedException)
+        catch (Exception ex)
         {
             // Disposed of by ConfirmedChannel while this publish waited its turn: as closed, so callers retry.
-            throw Disposed();
-        }
-        finally
-        {
-            _publishing.Release();
+            var failure = ex is ObjectDisposedException ? Disposed() : ex;
+            for (var unsent = sent; unsent < messages.Count; unsent++)
+            {
+                group.Fail(unsent, failure);
+            }
         }
 
-        await confirmed.Task.WaitAsync(cancellationToken);
+        await group.Settled.WaitAsync(cancellationToken);
+        return group;
     }
 
     /// <summary>Fails what is still outstanding, and every publish after, for a channel disposed of.</summary>

@@ -11,5 +11,13 @@ public sealed class ProducerMetrics
     private readonly Counter<long> _published =
         TaskTelemetry.Meter.CreateCounter<long>("workqueues.tasks.published", "{task}", "Tasks the broker confirmed");
 
-    public void TaskPublished() => _published.Add(1, Queue);
+    public void TaskPublished() => TasksPublished(1);
+
+    public void TasksPublished(int count)
+    {
+        if (count > 0)
+        {
+            _published.Add(count, Queue);
+        }
+    }
 }

@@ -16,8 +16,8 @@ public sealed class OutstandingPublishesTests
 
         _outstanding.Settle(3, multiple: true, acked: true);
 
-        Assert.All(confirms.Take(3), confirm => Assert.True(confirm.Task.IsCompletedSuccessfully));
-        Assert.All(confirms.Skip(3), confirm => Assert.False(confirm.Task.IsCompleted));
+        Assert.All(confirms.Take(3), confirm => Assert.True(IsConfirmed(confirm)));
+        Assert.All(confirms.Skip(3), confirm => Assert.False(confirm.Settled.IsCompleted));
     }
 
     [Fact]
@@ -27,15 +27,15 @@ public sealed class OutstandingPublishesTests
 
         _outstanding.Settle(3, multiple: false, acked: true);
         _outstanding.Settle(1, multiple: false, acked: false);
-        Assert.True(confirms[2].Task.IsCompletedSuccessfully);
-        Assert.False(Assert.IsType<PublishException>(confirms[0].Task.Exception!.InnerException).IsReturn);
-        Assert.False(confirms[1].Task.IsCompleted);
+        Assert.True(IsConfirmed(confirms[2]));
+        Assert.False(Assert.IsType<PublishException>(confirms[0].FailureOf(0)).IsReturn);
+        Assert.False(confirms[1].Settled.IsCompleted);
 
         _outstanding.Settle(4, multiple: true, acked: true);
 
-        Assert.True(confirms[1].Task.IsCompletedSuccessfully);
-        Assert.True(confirms[3].Task.IsCompletedSuccessfully);
-        Assert.IsType<PublishException>(confirms[0].Task.Exception!.InnerException); // not settled again
+        Assert.True(IsConfirmed(confirms[1]));
+        Assert.True(IsConfirmed(confirms[3]));
+        Assert.IsType<PublishException>(confirms[0].FailureOf(0)); // not settled again
     }
 
     [Fact]
@@ -47,8 +47,8 @@ public sealed class OutstandingPublishesTests
         _outstanding.Returned(new ReturnKey("task-2", 0), new ReturnedMessage(312, "NO_ROUTE", string.Empty, "task_queue"));
         _outstanding.Settle(2, multiple: true, acked: true);
 
-        Assert.True(routed.Task.IsCompletedSuccessfully);
-        var failure = Assert.IsType<PublishReturnException>(returned.Task.Exception!.InnerException);
+        Assert.True(IsConfirmed(routed));
+        var failure = Assert.IsType<PublishReturnException>(returned.FailureOf(0));
         Assert.Equal((312, "NO_ROUTE", "task_queue"), (failure.ReplyCode, failure.ReplyText, failure.RoutingKey));
     }
 
@@ -57,14 +57,14 @@ public sealed class OutstandingPublishesTests
     {
         var first = Track(1, "task-1");
         var properties = new BasicProperties { MessageId = "task-1" };
-        var second = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _outstanding.Track(_outstanding.Generation, 2, properties, second);
+        var second = new ConfirmGroup(1);
+        _outstanding.Track(_outstanding.Generation, 2, properties, second, 0);
 
         _outstanding.Returned(ReturnKey.Of(properties)!.Value, new ReturnedMessage(312, "NO_ROUTE", string.Empty, "missing"));
         _outstanding.Settle(2, multiple: true, acked: true);
 
-        Assert.True(first.Task.IsCompletedSuccessfully);
-        Assert.IsType<PublishReturnException>(second.Task.Exception!.InnerException);
+        Assert.True(IsConfirmed(first));
+        Assert.IsType<PublishReturnException>(second.FailureOf(0));
     }
 
     [Fact]
@@ -76,18 +76,42 @@ public sealed class OutstandingPublishesTests
 
         _outstanding.FailAll(reason);
 
-        Assert.IsType<AlreadyClosedException>(outstanding.Task.Exception!.InnerException);
+        Assert.IsType<AlreadyClosedException>(outstanding.FailureOf(0));
         // The recovered channel numbers from 1 again: a publish that read its number before the close must not wait on it.
-        Assert.Throws<AlreadyClosedException>(() => _outstanding.Track(generation, 7, new BasicProperties { MessageId = "late" }, new TaskCompletionSource()));
+        Assert.Throws<AlreadyClosedException>(() => _outstanding.Track(generation, 7, new BasicProperties { MessageId = "late" }, new ConfirmGroup(1), 0));
         var after = Track(1);
         _outstanding.Settle(1, multiple: false, acked: true);
-        Assert.True(after.Task.IsCompletedSuccessfully);
+        Assert.True(IsConfirmed(after));
     }
 
-    private TaskCompletionSource Track(ulong sequence, string? id = null)
+    [Fact]
+    public void A_group_settles_once_each_of_its_messages_has_its_own_outcome()
     {
-        var confirmed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _outstanding.Track(_outstanding.Generation, sequence, new BasicProperties { MessageId = id ?? $"task-{sequence}" }, confirmed);
-        return confirmed;
+        var group = new ConfirmGroup(3);
+        for (var i = 0; i < 3; i++)
+        {
+            _outstanding.Track(_outstanding.Generation, (ulong)i + 1, new BasicProperties { MessageId = $"task-{i}" }, group, i);
+        }
+
+        _outstanding.Settle(2, multiple: false, acked: false);
+        _outstanding.Settle(1, multiple: false, acked: true);
+        Assert.False(group.Settled.IsCompleted);
+
+        _outstanding.Settle(3, multiple: true, acked: true);
+
+        Assert.True(group.Settled.IsCompletedSuccessfully);
+        Assert.Equal(1, group.FailedCount);
+        Assert.Null(group.FailureOf(0));
+        Assert.IsType<PublishException>(group.FailureOf(1));
+        Assert.Null(group.FailureOf(2));
+    }
+
+    private static bool IsConfirmed(ConfirmGroup group) => group.Settled.IsCompleted && group.FailureOf(0) is null;
+
+    private ConfirmGroup Track(ulong sequence, string? id = null)
+    {
+        var group = new ConfirmGroup(1);
+        _outstanding.Track(_outstanding.Generation, sequence, new BasicProperties { MessageId = id ?? $"task-{sequence}" }, group, 0);
+        return group;
     }
 }

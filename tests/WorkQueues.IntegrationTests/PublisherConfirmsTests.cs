@@ -44,6 +44,56 @@ public sealed class PublisherConfirmsTests(StandaloneBroker broker) : IAsyncLife
     }
 
     [Fact]
+    public async Task Messages_published_together_settle_as_one_group_each_with_its_own_outcome_in_order()
+    {
+        await _admin.QueueDeclareAsync(_queue, durable: true, exclusive: false, autoDelete: false);
+        await using var channel = new ConfirmedChannel(_connection);
+        var messages = Enumerable.Range(0, 1_000)
+            .Select(i => new OutgoingMessage(string.Empty, i % 3 != 0 ? _queue : $"{_queue}-missing", Properties(), TaskText.Encode($"task {i}")))
+            .ToList();
+
+        var confirms = await channel.PublishManyAsync(messages, Patience);
+
+        Assert.Equal(334, confirms.FailedCount);
+        for (var i = 0; i < messages.Count; i++)
+        {
+            if (i % 3 == 0)
+            {
+                Assert.Equal($"{_queue}-missing", Assert.IsType<PublishReturnException>(confirms.FailureOf(i)).RoutingKey);
+            }
+            else
+            {
+                Assert.Null(confirms.FailureOf(i));
+            }
+        }
+
+        var queued = new List<string>();
+        while (await _admin.BasicGetAsync(_queue, autoAck: true) is { } message)
+        {
+            queued.Add(message.BasicProperties.MessageId!);
+        }
+
+        Assert.Equal(messages.Where((_, i) => i % 3 != 0).Select(m => m.Properties.MessageId), queued);
+    }
+
+    [Fact]
+    public async Task A_group_whose_channel_the_broker_closes_part_way_settles_every_message_as_failed()
+    {
+        await _admin.QueueDeclareAsync(_queue, durable: true, exclusive: false, autoDelete: false);
+        await using var channel = new ConfirmedChannel(_connection);
+        // The first goes to an exchange that does not exist: the broker closes the channel and drops what follows on it.
+        var messages = Enumerable.Range(0, 100)
+            .Select(i => new OutgoingMessage(i == 0 ? $"{_queue}-no-exchange" : string.Empty, _queue, Properties(), TaskText.Encode($"task {i}")))
+            .ToList();
+
+        var confirms = await channel.PublishManyAsync(messages, Patience);
+
+        Assert.Equal(100, confirms.FailedCount);
+        Assert.All(Enumerable.Range(0, 100), i => Assert.IsType<AlreadyClosedException>(confirms.FailureOf(i)));
+        Assert.Equal(0u, (await _admin.QueueDeclarePassiveAsync(_queue)).MessageCount);
+    }
+
+    [Fact]
     public async Task A_message_the_broker_refuses_is_nacked_not_returned()
     {
         // A queue full at one message that rejects what comes after: the broker nacks those.

@@ -1,0 +1,99 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using RabbitMQ.Client;
+using WorkQueues.Producer;
+using WorkQueues.Producer.Publishing;
+using WorkQueues.Tasks;
+
+namespace WorkQueues.IntegrationTests;
+
+/// <summary>
+/// The Producer's publisher against a real broker, for what the API tests cannot set up: a batch larger than the
+/// publishes allowed in flight (sent in parts), and a batch the broker refuses whole. It publishes to task_queue,
+/// which it declares and these tests delete afterwards; the collection's tests run one at a time.
+/// </summary>
+[Collection(StandaloneBrokerCollection.Name)]
+[Trait(TestLane.Trait, TestLane.Second)]
+public sealed class TaskPublisherTests(StandaloneBroker broker) : IAsyncLifetime
+{
+    private readonly RecordingObserver _observer = new();
+    private IConnection _connection = null!;
+    private IChannel _admin = null!;
+    private TaskPublisher _publisher = null!;
+
+    public async Task InitializeAsync()
+    {
+        _connection = await broker.ConnectAsync();
+        _admin = await _connection.CreateChannelAsync();
+        await _admin.QueueDeleteAsync(TaskQueueTopology.QueueName);
+        _publisher = new TaskPublisher(
+            _connection,
+            Options.Create(new ProducerOptions { MaxPublishesInFlight = 7, PublishTimeout = TimeSpan.FromSeconds(20) }),
+            Options.Create(new TaskOptions()),
+            new ProducerMetrics(),
+            new TaskAnnouncer(_connection, TimeProvider.System, NullLogger<TaskAnnouncer>.Instance),
+            [_observer],
+            TimeProvider.System,
+            NullLogger<TaskPublisher>.Instance);
+    }
+
+    [Fact]
+    public async Task A_batch_larger_than_the_publishes_in_flight_is_sent_in_parts_and_every_task_is_queued_in_order()
+    {
+        var tasks = Enumerable.Range(0, 50).Select(i => Task($"task {i}" + new string('.', i % 3))).ToList();
+
+        var published = await _publisher.PublishManyAsync(tasks, TaskControls.None, CancellationToken.None);
+
+        Assert.Equal(tasks.Select(task => task.Dots), published.Select(task => task.Dots));
+        Assert.Equal(50, published.Select(task => task.Id).Distinct().Count());
+        Assert.Equal(published.Select(task => task.Id), _observer.Publishing);
+        Assert.Empty(_observer.NotConfirmed);
+        var queued = new List<string>();
+        while (await _admin.BasicGetAsync(TaskQueueTopology.QueueName, autoAck: true) is { } message)
+        {
+            queued.Add(message.BasicProperties.MessageId!);
+        }
+
+        Assert.Equal(published.Select(task => task.Id), queued);
+    }
+
+    [Fact]
+    public async Task A_batch_the_broker_returns_fails_saying_how_many_and_none_of_its_tasks_counts_as_accepted()
+    {
+        await _publisher.PublishAsync(Task("declares the queue"), TaskControls.None, CancellationToken.None);
+        // The publisher's channel stays open; with task_queue gone, the broker returns every task it is sent.
+        await _admin.QueueDeleteAsync(TaskQueueTopology.QueueName);
+        var tasks = Enumerable.Range(0, 20).Select(i => Task($"returned {i}")).ToList();
+
+        var failure = await Assert.ThrowsAsync<TaskPublishException>(() => _publisher.PublishManyAsync(tasks, TaskControls.None, CancellationToken.None));
+
+        Assert.False(failure.IsTransient);
+        Assert.StartsWith("20 of 20 tasks were not confirmed by the broker (The broker returned the task", failure.Message);
+        Assert.Equal(_observer.Publishing.Skip(1), _observer.NotConfirmed);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _publisher.DisposeAsync();
+        await _admin.QueueDeleteAsync(TaskQueueTopology.QueueName);
+        await _admin.DisposeAsync();
+        await _connection.DisposeAsync();
+    }
+
+    private static TaskText Task(string text) => new(text, TaskText.CountDots(text));
+
+    private sealed class RecordingObserver : ITaskPublishObserver
+    {
+        private readonly ConcurrentQueue<string> _publishing = new();
+        private readonly ConcurrentQueue<string> _notConfirmed = new();
+
+        public IEnumerable<string> Publishing => _publishing;
+
+        public IEnumerable<string> NotConfirmed => _notConfirmed;
+
+        void ITaskPublishObserver.Publishing(PublishedTask task, string text, string? traceId) => _publishing.Enqueue(task.Id);
+
+        void ITaskPublishObserver.NotConfirmed(string id) => _notConfirmed.Enqueue(id);
+    }
+}

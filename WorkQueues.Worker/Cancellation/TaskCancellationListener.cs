@@ -55,11 +55,11 @@ public sealed partial class TaskCancellationListener(IConnection connection, Can
         await SubscribeRetry.ExecuteAsync(SubscribeAsync, cancellationToken);
         Interlocked.Exchange(ref _subscribing, 0);
 
-        await using var publisher = await connection.CreateChannelAsync(
-            new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancellationToken);
+        // Confirmed as every message the services send (ConfirmedChannel): no header of RabbitMQ.Client's tracking on it.
+        await using var publisher = new ConfirmedChannel(connection);
         var marker = new BasicProperties { Type = MarkerType, MessageId = _marker, Timestamp = new AmqpTimestamp(time.GetUtcNow().ToUnixTimeSeconds()) };
         MessageTraceContext.Untraced.WriteTo(marker);
-        await publisher.BasicPublishAsync(string.Empty, TaskCancellation.StreamName, mandatory: true, marker, ReadOnlyMemory<byte>.Empty, cancellationToken);
+        await publisher.PublishAsync(string.Empty, TaskCancellation.StreamName, marker, ReadOnlyMemory<byte>.Empty, cancellationToken);
     }
 
     /// <summary>Reads the stream from <see cref="TaskCancellation.Retention"/> ago on a new channel (cancels read twice are one).</summary>

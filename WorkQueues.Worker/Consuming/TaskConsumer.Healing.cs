@@ -155,7 +155,14 @@ public sealed partial class TaskConsumer
             // The client unregisters the consumer after dispatching every delivery sent before the cancel-ok: only then
             // is each task taken on this channel in hand. (Past the wait, one still being dispatched is left out: its ack
             // fails when the channel closes, and the broker redelivers it.)
-            await Task.WhenAny(unregistered.Task, Task.Delay(UnregisterPatience, cancellationToken));
+            try
+            {
+                await unregistered.Task.WaitAsync(UnregisterPatience, cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                // Retired as it is: past the wait, what is still being dispatched is redelivered (above).
+            }
             _retiredChannels.Retire(_channel, _inFlight.Values.ToArray());
         }
         else if (_channel is not null)

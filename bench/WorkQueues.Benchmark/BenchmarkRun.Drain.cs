@@ -11,7 +11,7 @@ public sealed partial class BenchmarkRun
     /// <summary>The raw client's consume ceiling: a pre-filled queue drained by the baseline consumers.</summary>
     private async Task<Rate> BaselineConsumeAsync(ushort prefetch)
     {
-        await _publisher.PublishAsync(settings.ConsumeCount, ZeroDotTask);
+        await _publisher.PublishAsync(settings.ConsumeCount, ZeroDotTask, ownConfirms: true);
         await using var consumers = await BaselineConsumers.StartAsync(broker, BenchSettings.Workers, prefetch);
         var rate = await _probe.TimeDrainAsync(BenchSettings.Workers, Patience);
         await _probe.PurgeAsync();
@@ -22,7 +22,7 @@ public sealed partial class BenchmarkRun
     private async Task FirstTaskAsync()
     {
         var firstId = Guid.NewGuid().ToString("N");
-        await _publisher.PublishAsync(1, _ => "first task", _ => firstId);
+        await _publisher.PublishAsync(1, _ => "first task", _ => firstId, ownConfirms: true);
         var firstWorker = StartWorker(0, concurrency: 1, tracing: true);
         await _completions.WaitForAsync([firstId], Patience);
         _report.Add("Worker: start to first task done", firstWorker.SinceStart.Elapsed.TotalSeconds, "s");
@@ -58,7 +58,7 @@ public sealed partial class BenchmarkRun
         var mix = FairDispatchMix.Dots;
         var ids = mix.Select(_ => Guid.NewGuid().ToString("N")).ToArray();
         var queuedAt = _completions.Now;
-        await _publisher.PublishAsync(mix.Count, i => FairDispatchMix.TaskText(i, mix[i]), i => ids[i]);
+        await _publisher.PublishAsync(mix.Count, i => FairDispatchMix.TaskText(i, mix[i]), i => ids[i], ownConfirms: true);
         var makespan = _report.Add($"fair dispatch: makespan of {mix.Count} tasks, {mix.Sum()} dots of {dot.TotalMilliseconds:0} ms", (await _completions.WaitForAsync(ids, Patience) - queuedAt).TotalSeconds, "s");
         var ideal = _report.Add($"fair dispatch: ideal schedule on {BenchSettings.Workers} workers", FairDispatchMix.IdealDots(mix, BenchSettings.Workers) * dot.TotalSeconds, "s");
         _report.Add("fair dispatch: round robin (no prefetch limit) would take", FairDispatchMix.RoundRobinDots(mix, BenchSettings.Workers) * dot.TotalSeconds, "s");

@@ -19,7 +19,7 @@ public static class WarmDrain
         var warming = Stopwatch.StartNew();
         do
         {
-            await publisher.PublishAsync(settings.WarmUpCount, text);
+            await publisher.PublishAsync(settings.WarmUpCount, text, ownConfirms: true);
             await probe.WaitForEmptyAsync(patience);
         }
         while (warming.Elapsed < settings.WarmUp);
@@ -33,7 +33,7 @@ public static class WarmDrain
         var thawed = false;
         try
         {
-            await publisher.PublishAsync(settings.DrainCount, text);
+            await publisher.PublishAsync(settings.DrainCount, text, ownConfirms: true);
             var cpuAtStart = TimeSpan.Zero;
             var rate = await probe.TimeDrainAsync(workers.Count, patience, start: () =>
             {

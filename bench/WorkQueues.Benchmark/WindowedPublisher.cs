@@ -9,7 +9,8 @@ namespace WorkQueues.Benchmark;
 /// keeping <c>window</c> confirms outstanding, tracked by RabbitMQ.Client (which adds a header to each message) or, when
 /// asked, from the broker's acks as the services track theirs (<see cref="PublisherConfirms"/>). No client rate limiter:
 /// in RabbitMQ.Client 7.2.2 a <c>ThrottlingRateLimiter</c> with more publishes in flight than its limit cuts
-/// throughput about sixty-fold. Also fills the queue for the consume and drain runs.
+/// throughput about sixty-fold. Also fills the queue for the consume and drain runs, tracking those confirms from the
+/// acks, so the tasks drained carry no header, as the Producer's carry none but their trace context.
 /// </summary>
 public sealed class WindowedPublisher(IConnection connection, int window)
 {

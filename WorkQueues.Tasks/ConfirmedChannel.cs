@@ -21,11 +21,11 @@ public sealed class ConfirmedChannel(IConnection connection, Func<IChannel, Canc
         await confirms.PublishAsync(exchange, routingKey, properties, body, cancellationToken);
     }
 
-    /// <summary>Publishes mandatory messages together and returns once the broker settled each (<see cref="PublisherConfirms.PublishManyAsync"/>).</summary>
-    public async Task<ConfirmGroup> PublishManyAsync(IReadOnlyList<OutgoingMessage> messages, CancellationToken cancellationToken)
+    /// <summary>Publishes mandatory messages together; their group settles as the broker answers (<see cref="PublisherConfirms.SendAsync"/>).</summary>
+    public async Task<ConfirmGroup> SendAsync(IReadOnlyList<OutgoingMessage> messages, CancellationToken cancellationToken)
     {
         var confirms = await OpenAsync(cancellationToken);
-        return await confirms.PublishManyAsync(messages, cancellationToken);
+        return await confirms.SendAsync(messages, cancellationToken);
     }
 
     /// <summary>The open channel, to declare on; throws <see cref="AlreadyClosedException"/> while the connection is down.</summary>

@@ -44,7 +44,8 @@ public sealed class PublisherConfirms
     /// </summary>
     public async Task PublishAsync(string exchange, string routingKey, BasicProperties properties, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
-        var group = await PublishManyAsync([new OutgoingMessage(exchange, routingKey, properties, body)], cancellationToken);
+        var group = await SendAsync([new OutgoingMessage(exchange, routingKey, properties, body)], cancellationToken);
+        await group.Settled.WaitAsync(cancellationToken);
         if (group.FailureOf(0) is { } failure)
         {
             ExceptionDispatchInfo.Throw(failure);
@@ -52,12 +53,12 @@ public sealed class PublisherConfirms
     }
 
     /// <summary>
-    /// Publishes the messages in order, each with <c>mandatory</c> set, and returns once the broker has settled every
-    /// one: each message's failure, if any, is in the group (the exceptions <see cref="PublishAsync"/> throws). A
-    /// message not sent because the channel closed, or the publish failed, part way fails with that reason, as do the
-    /// ones after it.
+    /// Publishes the messages in order, each with <c>mandatory</c> set, and returns once they are sent; the group
+    /// settles when the broker has answered for every one, each message's failure in it (the exceptions
+    /// <see cref="PublishAsync"/> throws). When the channel closes, or a publish fails, part way, the messages not
+    /// sent fail with that reason. Throws only when cancelled.
     /// </summary>
-    public async Task<ConfirmGroup> PublishManyAsync(IReadOnlyList<OutgoingMessage> messages, CancellationToken cancellationToken)
+    public async Task<ConfirmGroup> SendAsync(IReadOnlyList<OutgoingMessage> messages, CancellationToken cancellationToken)
     {
         var group = new ConfirmGroup(messages.Count);
         var sent = 0;
@@ -100,9 +101,9 @@ public sealed class PublisherConfirms
                 _publishing.Release();
             }
         }
-        catch (Exception ex)
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            // Disposed of by ConfirmedChannel while this publish waited its turn: as closed, so callers retry.
+            // A channel ConfirmedChannel disposed of while this waited its turn counts as closed, so callers retry.
             var failure = ex is ObjectDisposedException ? Disposed() : ex;
             for (var unsent = sent; unsent < messages.Count; unsent++)
             {
@@ -110,7 +111,6 @@ public sealed class PublisherConfirms
             }
         }
 
-        await group.Settled.WaitAsync(cancellationToken);
         return group;
     }
 

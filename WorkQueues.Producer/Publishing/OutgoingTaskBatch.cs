@@ -48,7 +48,7 @@ internal sealed class OutgoingTaskBatch
 
     public IEnumerable<(PublishedTask Task, string Text)> Tasks => Published.Select((task, i) => (task, _texts[i].Text));
 
-    public void Confirmed(int index) => _confirmed[index] = true;
+    public void MarkConfirmed(int index) => _confirmed[index] = true;
 
     /// <summary>How many tasks are not (yet) confirmed; read once the publishes have ended.</summary>
     public int UnconfirmedCount => _confirmed.Count(confirmed => !confirmed);

@@ -11,8 +11,6 @@ public sealed class ProducerMetrics
     private readonly Counter<long> _published =
         TaskTelemetry.Meter.CreateCounter<long>("workqueues.tasks.published", "{task}", "Tasks the broker confirmed");
 
-    public void TaskPublished() => TasksPublished(1);
-
     public void TasksPublished(int count)
     {
         if (count > 0)

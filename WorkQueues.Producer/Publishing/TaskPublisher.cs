@@ -12,7 +12,7 @@ namespace WorkQueues.Producer.Publishing;
 /// Publishes tasks persistent to <c>task_queue</c> and returns only once the broker has confirmed them. Many publishes
 /// share one channel with confirms outstanding at once, so a batch costs one round trip, not one per task.
 /// </summary>
-public sealed partial class TaskPublisher(
+public sealed class TaskPublisher(
     IConnection connection,
     IOptions<ProducerOptions> options,
     IOptions<TaskOptions> tasks,
@@ -22,13 +22,14 @@ public sealed partial class TaskPublisher(
     TimeProvider time,
     ILogger<TaskPublisher> logger) : IAsyncDisposable
 {
-    // The Producer declares task_queue as new_task.py does, and the delay levels, so publishing works before any worker ran.
-    private readonly ConfirmedChannel _channel = new(connection, (channel, token) => channel.DeclareDelayTopologyAsync(tasks.Value.QueueType, token));
     private readonly ITaskPublishObserver[] _observers = observers.ToArray();
-    private readonly SemaphoreSlim _inFlight = new(options.Value.MaxPublishesInFlight, options.Value.MaxPublishesInFlight);
-
+    // The Producer declares task_queue as new_task.py does, and the delay levels, so publishing works before any worker ran.
+    private readonly TaskBatchSender _sender = new(
+        new ConfirmedChannel(connection, (channel, token) => channel.DeclareDelayTopologyAsync(tasks.Value.QueueType, token)),
+        options.Value.MaxPublishesInFlight,
+        metrics,
+        logger);
     private readonly ResiliencePipeline _requestTimeout = PublishPipelines.RequestTimeout(options.Value.PublishTimeout);
-    private readonly ResiliencePipeline _retry = PublishPipelines.RetryWhileUnreachable();
 
     /// <summary>
     /// Publishes one task and waits for its confirm, within <see cref="ProducerOptions.PublishTimeout"/>: to
@@ -96,7 +97,7 @@ public sealed partial class TaskPublisher(
 
         try
         {
-            await _requestTimeout.ExecuteAsync(static async (state, token) => await state.Publisher.PublishUntilConfirmedAsync(state.Batch, token), (Publisher: this, Batch: batch), cancellationToken);
+            await _requestTimeout.ExecuteAsync(static async (state, token) => await state.Sender.SendUntilConfirmedAsync(state.Batch, token), (Sender: _sender, Batch: batch), cancellationToken);
             announcer.Announce(batch.Published, traceId);
             return batch.Published;
         }
@@ -117,41 +118,8 @@ public sealed partial class TaskPublisher(
         }
     }
 
-    private async ValueTask PublishOnceAsync(OutgoingMessage message, CancellationToken cancellationToken)
-    {
-        await _inFlight.WaitAsync(cancellationToken);
-        try
-        {
-            // Mandatory: if task_queue (or a delay level) is missing the broker returns the message, which surfaces as an error here.
-            await _channel.PublishAsync(message.Exchange, message.RoutingKey, message.Properties, message.Body, cancellationToken);
-        }
-        catch (Exception ex) when (TaskPublishException.NotConfirmedBecause(ex) is { } failure)
-        {
-            LogNotConfirmed(failure, count: 1);
-            throw failure;
-        }
-        finally
-        {
-            _inFlight.Release();
-        }
-    }
-
-    private void LogNotConfirmed(TaskPublishException failure, int count)
-    {
-        if (failure.InnerException is TaskQueueTypeMismatchException mismatch)
-        {
-            logger.LogError("{Mismatch}", mismatch.Message);
-        }
-        else if (failure.InnerException is not PublishException)
-        {
-            logger.LogWarning("Publishing {Count} tasks failed: {Reason}", count, failure.InnerException?.Message);
-        }
-    }
-
     public async ValueTask DisposeAsync()
     {
-        await _channel.DisposeAsync();
-        _inFlight.Dispose();
-        _takingPermits.Dispose();
+        await _sender.DisposeAsync();
     }
 }

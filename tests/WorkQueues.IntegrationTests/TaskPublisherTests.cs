@@ -27,15 +27,7 @@ public sealed class TaskPublisherTests(StandaloneBroker broker) : IAsyncLifetime
         _connection = await broker.ConnectAsync();
         _admin = await _connection.CreateChannelAsync();
         await _admin.QueueDeleteAsync(TaskQueueTopology.QueueName);
-        _publisher = new TaskPublisher(
-            _connection,
-            Options.Create(new ProducerOptions { MaxPublishesInFlight = 7, PublishTimeout = TimeSpan.FromSeconds(20) }),
-            Options.Create(new TaskOptions()),
-            new ProducerMetrics(),
-            new TaskAnnouncer(_connection, TimeProvider.System, NullLogger<TaskAnnouncer>.Instance),
-            [_observer],
-            TimeProvider.System,
-            NullLogger<TaskPublisher>.Instance);
+        _publisher = Publisher(_connection, maxPublishesInFlight: 7);
     }
 
     [Fact]
@@ -73,6 +65,44 @@ public sealed class TaskPublisherTests(StandaloneBroker broker) : IAsyncLifetime
         Assert.Equal(_observer.Publishing.Skip(1), _observer.NotConfirmed);
     }
 
+    [Fact]
+    public async Task Across_a_connection_the_broker_closes_mid_batch_every_task_is_retried_until_confirmed()
+    {
+        var clientName = $"publisher-{Guid.NewGuid():N}";
+        // Recovering as the services' connections do (BrokerEndpoints), sooner.
+        await using var connection = await new ConnectionFactory
+        {
+            Uri = new Uri(broker.ConnectionString),
+            ClientProvidedName = clientName,
+            AutomaticRecoveryEnabled = true,
+            TopologyRecoveryEnabled = true,
+            NetworkRecoveryInterval = TimeSpan.FromMilliseconds(500),
+        }.CreateConnectionAsync();
+        using var management = broker.Management();
+        var brokerName = await Eventually.ReturnsAsync(() => management.FindConnectionAsync(clientName), name => name is not null, TimeSpan.FromSeconds(30), "the connection listed");
+        await using var publisher = Publisher(connection, maxPublishesInFlight: 64);
+        await _admin.DeclareTaskQueueAsync(); // as the publisher does, so its depth can be read from the start
+        var tasks = Enumerable.Range(0, 30_000).Select(i => Task($"task {i}")).ToList();
+
+        var batch = publisher.PublishManyAsync(tasks, TaskControls.None, CancellationToken.None);
+        await Eventually.ReturnsAsync(async () => (await _admin.QueueDeclarePassiveAsync(TaskQueueTopology.QueueName)).MessageCount, count => count >= 500, TimeSpan.FromSeconds(30), "the batch's first tasks queued");
+        await management.CloseConnectionAsync(brokerName!);
+        Assert.False(batch.IsCompleted, "the batch was over before the connection closed");
+        var published = await batch;
+
+        // Confirmed is queued: each task at least once (a retried task whose first confirm was lost may be there twice).
+        Assert.Equal(30_000, published.Select(task => task.Id).Distinct().Count());
+        Assert.Empty(_observer.NotConfirmed);
+        var queued = new HashSet<string>();
+        while (await _admin.BasicGetAsync(TaskQueueTopology.QueueName, autoAck: true) is { } message)
+        {
+            queued.Add(message.BasicProperties.MessageId!);
+        }
+
+        Assert.Superset(published.Select(task => task.Id).ToHashSet(), queued);
+        Assert.Equal(30_000, queued.Count);
+    }
+
     public async Task DisposeAsync()
     {
         await _publisher.DisposeAsync();
@@ -82,6 +112,16 @@ public sealed class TaskPublisherTests(StandaloneBroker broker) : IAsyncLifetime
     }
 
     private static TaskText Task(string text) => new(text, TaskText.CountDots(text));
+
+    private TaskPublisher Publisher(IConnection connection, int maxPublishesInFlight) => new(
+        connection,
+        Options.Create(new ProducerOptions { MaxPublishesInFlight = maxPublishesInFlight, PublishTimeout = TimeSpan.FromSeconds(60) }),
+        Options.Create(new TaskOptions()),
+        new ProducerMetrics(),
+        new TaskAnnouncer(connection, TimeProvider.System, NullLogger<TaskAnnouncer>.Instance),
+        [_observer],
+        TimeProvider.System,
+        NullLogger<TaskPublisher>.Instance);
 
     private sealed class RecordingObserver : ITaskPublishObserver
     {

@@ -36,6 +36,7 @@ public sealed class OutstandingPublishesTests
         Assert.True(IsConfirmed(confirms[1]));
         Assert.True(IsConfirmed(confirms[3]));
         Assert.IsType<PublishException>(confirms[0].FailureOf(0)); // not settled again
+        Assert.Equal(1, confirms[0].FailedCount);
     }
 
     [Fact]

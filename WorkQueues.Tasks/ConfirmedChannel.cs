@@ -22,10 +22,10 @@ public sealed class ConfirmedChannel(IConnection connection, Func<IChannel, Canc
     }
 
     /// <summary>Publishes mandatory messages together; their group settles as the broker answers (<see cref="PublisherConfirms.SendAsync"/>).</summary>
-    public async Task<ConfirmGroup> SendAsync(IReadOnlyList<OutgoingMessage> messages, CancellationToken cancellationToken)
+    public async Task SendAsync(IReadOnlyList<OutgoingMessage> messages, ConfirmGroup group, CancellationToken cancellationToken)
     {
         var confirms = await OpenAsync(cancellationToken);
-        return await confirms.SendAsync(messages, cancellationToken);
+        await confirms.SendAsync(messages, group, cancellationToken);
     }
 
     /// <summary>The open channel, to declare on; throws <see cref="AlreadyClosedException"/> while the connection is down.</summary>

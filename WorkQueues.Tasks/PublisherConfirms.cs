@@ -44,7 +44,8 @@ public sealed class PublisherConfirms
     /// </summary>
     public async Task PublishAsync(string exchange, string routingKey, BasicProperties properties, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
-        var group = await SendAsync([new OutgoingMessage(exchange, routingKey, properties, body)], cancellationToken);
+        var group = new ConfirmGroup(1);
+        await SendAsync([new OutgoingMessage(exchange, routingKey, properties, body)], group, cancellationToken);
         await group.Settled.WaitAsync(cancellationToken);
         if (group.FailureOf(0) is { } failure)
         {
@@ -53,14 +54,14 @@ public sealed class PublisherConfirms
     }
 
     /// <summary>
-    /// Publishes the messages in order, each with <c>mandatory</c> set, and returns once they are sent; the group
-    /// settles when the broker has answered for every one, each message's failure in it (the exceptions
-    /// <see cref="PublishAsync"/> throws). When the channel closes, or a publish fails, part way, the messages not
-    /// sent fail with that reason. Throws only when cancelled.
+    /// Publishes the messages in order, each with <c>mandatory</c> set, and returns once they are sent; their
+    /// <paramref name="group"/> (one place per message) settles when the broker has answered for every one, each
+    /// message's failure in it (the exceptions <see cref="PublishAsync"/> throws). When the channel closes, or a publish
+    /// fails, part way, the messages not sent fail with that reason. Throws only when cancelled; the caller keeps the
+    /// group, so the answers already in still count.
     /// </summary>
-    public async Task<ConfirmGroup> SendAsync(IReadOnlyList<OutgoingMessage> messages, CancellationToken cancellationToken)
+    public async Task SendAsync(IReadOnlyList<OutgoingMessage> messages, ConfirmGroup group, CancellationToken cancellationToken)
     {
-        var group = new ConfirmGroup(messages.Count);
         var sent = 0;
         try
         {
@@ -110,8 +111,6 @@ public sealed class PublisherConfirms
                 group.Fail(unsent, failure);
             }
         }
-
-        return group;
     }
 
     /// <summary>Fails what is still outstanding, and every publish after, for a channel disposed of.</summary>

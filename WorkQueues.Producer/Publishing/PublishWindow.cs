@@ -5,8 +5,9 @@ namespace WorkQueues.Producer.Publishing;
 /// taker waits for one place, then takes at once whatever more are free, up to what it asked: it never holds places
 /// while waiting for more, so two takers never wait on each other.
 /// </summary>
-internal sealed class PublishWindow(int size) : IDisposable
+internal sealed class PublishWindow(int size)
 {
+    // Not disposed: with no wait handle asked for it holds nothing to free, and a part still in flight at shutdown releases into it.
     private readonly SemaphoreSlim _free = new(size, size);
 
     /// <summary>Takes between one and <paramref name="most"/> places; returns how many, to <see cref="Release"/> later.</summary>
@@ -24,5 +25,4 @@ internal sealed class PublishWindow(int size) : IDisposable
 
     public void Release(int count) => _free.Release(count);
 
-    public void Dispose() => _free.Dispose();
 }

@@ -18,15 +18,17 @@ internal sealed class TaskBatchSender(ConfirmedChannel channel, int maxPublishes
 
     public async Task SendUntilConfirmedAsync(OutgoingTaskBatch batch, CancellationToken cancellationToken)
     {
-        using var stopRetrying = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        // Cancelled once the request has failed, whoever saw it first: no more parts, no more retries.
+        using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var retries = new List<Task>();
         Exception? refused = null;
+        var sentAll = false;
         try
         {
-            for (var start = 0; start < batch.Count && refused is null;)
+            for (var start = 0; start < batch.Count && refused is null && !failed.IsCancellationRequested;)
             {
                 var (count, confirms) = await SendPartAsync(batch, start, batch.Count - start, cancellationToken);
-                TaskPublishException? firstFailure = null;
+                TaskPublishException? logged = null;
                 for (var i = 0; i < count; i++)
                 {
                     if (confirms.FailureOf(i) is not { } failure)
@@ -35,10 +37,10 @@ internal sealed class TaskBatchSender(ConfirmedChannel channel, int maxPublishes
                     }
 
                     var notConfirmed = TaskPublishException.NotConfirmedBecause(failure);
-                    firstFailure ??= notConfirmed;
+                    logged ??= notConfirmed is not null && IsWorthLogging(notConfirmed) ? notConfirmed : null;
                     if (notConfirmed is { IsTransient: true })
                     {
-                        retries.Add(RetryAsync(batch, start + i, stopRetrying.Token));
+                        retries.Add(RetryAsync(batch, start + i, failed));
                     }
                     else
                     {
@@ -46,20 +48,22 @@ internal sealed class TaskBatchSender(ConfirmedChannel channel, int maxPublishes
                     }
                 }
 
-                if (firstFailure is not null)
+                if (logged is not null)
                 {
-                    LogNotConfirmed(firstFailure, confirms.FailedCount);
+                    Log(logged, confirms.FailedCount);
                 }
 
                 start += count;
             }
+
+            sentAll = refused is null;
         }
         finally
         {
-            if (refused is not null)
+            if (!sentAll)
             {
-                // The request fails whatever its retries do: they need not go on.
-                await stopRetrying.CancelAsync();
+                // Refused, or out of time: the retries need not go on.
+                await failed.CancelAsync();
             }
 
             // Out of time, refused or not, the retries end before the request does: none confirms a task after it failed.
@@ -71,6 +75,7 @@ internal sealed class TaskBatchSender(ConfirmedChannel channel, int maxPublishes
             ExceptionDispatchInfo.Throw(refused);
         }
 
+        // A retry refused for good (it cancelled the rest) or out of time: its failure is the request's.
         await Task.WhenAll(retries);
     }
 
@@ -78,63 +83,65 @@ internal sealed class TaskBatchSender(ConfirmedChannel channel, int maxPublishes
     private async Task<(int Count, ConfirmGroup Confirms)> SendPartAsync(OutgoingTaskBatch batch, int start, int most, CancellationToken cancellationToken)
     {
         var count = await _window.TakeAsync(most, cancellationToken);
+        var confirms = new ConfirmGroup(count);
         try
         {
-            var confirms = await SendAsync(new ArraySegment<OutgoingMessage>(batch.Messages, start, count), cancellationToken);
-            try
-            {
-                await confirms.Settled.WaitAsync(cancellationToken);
-            }
-            finally
-            {
-                // Out of time or not, what the broker has confirmed is accepted.
-                var confirmed = 0;
-                for (var i = 0; i < count; i++)
-                {
-                    if (confirms.IsConfirmed(i))
-                    {
-                        batch.MarkConfirmed(start + i);
-                        confirmed++;
-                    }
-                }
-
-                metrics.TasksPublished(confirmed);
-            }
-
+            await SendAsync(new ArraySegment<OutgoingMessage>(batch.Messages, start, count), confirms, cancellationToken);
+            await confirms.Settled.WaitAsync(cancellationToken);
             return (count, confirms);
         }
         finally
         {
             _window.Release(count);
+            // Out of time or not, what the broker has confirmed is accepted.
+            var confirmed = 0;
+            for (var i = 0; i < count; i++)
+            {
+                if (confirms.IsConfirmed(i))
+                {
+                    batch.MarkConfirmed(start + i);
+                    confirmed++;
+                }
+            }
+
+            metrics.TasksPublished(confirmed);
         }
     }
 
-    private async Task<ConfirmGroup> SendAsync(ArraySegment<OutgoingMessage> part, CancellationToken cancellationToken)
+    private async Task SendAsync(ArraySegment<OutgoingMessage> part, ConfirmGroup confirms, CancellationToken cancellationToken)
     {
         try
         {
             // Mandatory: if task_queue (or a delay level) is missing the broker returns the messages.
-            return await channel.SendAsync(part, cancellationToken);
+            await channel.SendAsync(part, confirms, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             // The channel could not be opened (the broker is down, or its task_queue is of the other type): every task failed so.
-            var confirms = new ConfirmGroup(part.Count);
             for (var i = 0; i < part.Count; i++)
             {
                 confirms.Fail(i, ex);
             }
-
-            return confirms;
         }
     }
 
-    private async Task RetryAsync(OutgoingTaskBatch batch, int index, CancellationToken cancellationToken) =>
-        // Every attempt sends the same message id, so a duplicate left by a lost confirm can be recognised.
-        await _retry.ExecuteAsync(
-            static async (state, token) => await state.Sender.SendOneAsync(state.Batch, state.Index, token),
-            (Sender: this, Batch: batch, Index: index),
-            cancellationToken);
+    private async Task RetryAsync(OutgoingTaskBatch batch, int index, CancellationTokenSource failed)
+    {
+        try
+        {
+            // Every attempt sends the same message id, so a duplicate left by a lost confirm can be recognised.
+            await _retry.ExecuteAsync(
+                static async (state, token) => await state.Sender.SendOneAsync(state.Batch, state.Index, token),
+                (Sender: this, Batch: batch, Index: index),
+                failed.Token);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Refused for good: the request has failed, so the rest of it stops.
+            await failed.CancelAsync();
+            throw;
+        }
+    }
 
     private async ValueTask SendOneAsync(OutgoingTaskBatch batch, int index, CancellationToken cancellationToken)
     {
@@ -142,30 +149,30 @@ internal sealed class TaskBatchSender(ConfirmedChannel channel, int maxPublishes
         if (confirms.FailureOf(0) is { } failure)
         {
             var notConfirmed = TaskPublishException.NotConfirmedBecause(failure);
-            if (notConfirmed is not null)
+            if (notConfirmed is not null && IsWorthLogging(notConfirmed))
             {
-                LogNotConfirmed(notConfirmed, count: 1);
+                Log(notConfirmed, count: 1);
             }
 
             ExceptionDispatchInfo.Throw(notConfirmed ?? failure);
         }
     }
 
-    private void LogNotConfirmed(TaskPublishException failure, int count)
+    /// <summary>A wrong queue type, or a broker that cannot be reached; a nack or a return is the request's answer, not the operator's concern.</summary>
+    private static bool IsWorthLogging(TaskPublishException failure) =>
+        failure.InnerException is TaskQueueTypeMismatchException || failure is { IsTransient: true, InnerException: not PublishException };
+
+    private void Log(TaskPublishException failure, int count)
     {
         if (failure.InnerException is TaskQueueTypeMismatchException mismatch)
         {
             logger.LogError("{Mismatch}", mismatch.Message);
         }
-        else if (failure.IsTransient && failure.InnerException is not PublishException)
+        else
         {
             logger.LogWarning("Publishing failed: {Reason} ({Count} tasks)", failure.InnerException?.Message, count);
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await channel.DisposeAsync();
-        _window.Dispose();
-    }
+    public ValueTask DisposeAsync() => channel.DisposeAsync();
 }

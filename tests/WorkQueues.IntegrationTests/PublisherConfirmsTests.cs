@@ -52,7 +52,8 @@ public sealed class PublisherConfirmsTests(StandaloneBroker broker) : IAsyncLife
             .Select(i => new OutgoingMessage(string.Empty, i % 3 != 0 ? _queue : $"{_queue}-missing", Properties(), TaskText.Encode($"task {i}")))
             .ToList();
 
-        var confirms = await channel.SendAsync(messages, Patience);
+        var confirms = new ConfirmGroup(messages.Count);
+        await channel.SendAsync(messages, confirms, Patience);
         await confirms.Settled.WaitAsync(Patience);
 
         Assert.Equal(334, confirms.FailedCount);
@@ -88,7 +89,8 @@ public sealed class PublisherConfirmsTests(StandaloneBroker broker) : IAsyncLife
             .Select(i => new OutgoingMessage(i == 0 ? $"{_queue}-no-exchange" : string.Empty, _queue, Properties(), TaskText.Encode($"task {i}")))
             .ToList();
 
-        var confirms = await channel.SendAsync(messages, Patience);
+        var confirms = new ConfirmGroup(messages.Count);
+        await channel.SendAsync(messages, confirms, Patience);
         await confirms.Settled.WaitAsync(Patience);
 
         Assert.Equal(messages.Count, confirms.FailedCount);

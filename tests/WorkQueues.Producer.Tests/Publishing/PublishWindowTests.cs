@@ -9,7 +9,7 @@ public sealed class PublishWindowTests
     [Fact]
     public async Task A_taker_gets_what_is_free_up_to_what_it_asked()
     {
-        using var window = new PublishWindow(10);
+        var window = new PublishWindow(10);
 
         Assert.Equal(4, await window.TakeAsync(4, Patience));
         Assert.Equal(6, await window.TakeAsync(100, Patience));
@@ -18,7 +18,7 @@ public sealed class PublishWindowTests
     [Fact]
     public async Task A_taker_waits_for_one_place_and_does_not_hold_it_while_waiting_for_more()
     {
-        using var window = new PublishWindow(3);
+        var window = new PublishWindow(3);
         Assert.Equal(3, await window.TakeAsync(3, Patience));
 
         var waiting = window.TakeAsync(3, Patience);
@@ -32,7 +32,7 @@ public sealed class PublishWindowTests
     [Fact]
     public async Task Places_released_can_be_taken_again_and_a_cancelled_wait_takes_none()
     {
-        using var window = new PublishWindow(2);
+        var window = new PublishWindow(2);
         Assert.Equal(2, await window.TakeAsync(2, Patience));
         using var cancel = new CancellationTokenSource();
 

@@ -189,15 +189,7 @@ public sealed class PublisherConfirmsTests(StandaloneBroker broker) : IAsyncLife
     {
         await _admin.QueueDeclareAsync(_queue, durable: true, exclusive: false, autoDelete: false);
         var clientName = $"confirms-{Guid.NewGuid():N}";
-        // Recovering as the services' connections do (BrokerEndpoints), sooner.
-        await using var connection = await new ConnectionFactory
-        {
-            Uri = new Uri(broker.ConnectionString),
-            ClientProvidedName = clientName,
-            AutomaticRecoveryEnabled = true,
-            TopologyRecoveryEnabled = true,
-            NetworkRecoveryInterval = TimeSpan.FromMilliseconds(500),
-        }.CreateConnectionAsync();
+        await using var connection = await broker.ConnectRecoveringAsync(clientName);
         using var management = broker.Management();
         var brokerName = await Eventually.ReturnsAsync(() => management.FindConnectionAsync(clientName), name => name is not null, TimeSpan.FromSeconds(30), "the connection listed");
         await using var channel = new ConfirmedChannel(connection);

@@ -10,7 +10,8 @@ namespace WorkQueues.IntegrationTests;
 
 /// <summary>
 /// The Producer's publisher against a real broker, for what the API tests cannot set up: a batch larger than the
-/// publishes allowed in flight (sent in parts), and a batch the broker refuses whole. It publishes to task_queue,
+/// publishes allowed in flight (sent in parts), a batch the broker refuses whole, and one across a connection the
+/// broker closes. It publishes to task_queue,
 /// which it declares and these tests delete afterwards; the collection's tests run one at a time.
 /// </summary>
 [Collection(StandaloneBrokerCollection.Name)]
@@ -69,15 +70,7 @@ public sealed class TaskPublisherTests(StandaloneBroker broker) : IAsyncLifetime
     public async Task Across_a_connection_the_broker_closes_mid_batch_every_task_is_retried_until_confirmed()
     {
         var clientName = $"publisher-{Guid.NewGuid():N}";
-        // Recovering as the services' connections do (BrokerEndpoints), sooner.
-        await using var connection = await new ConnectionFactory
-        {
-            Uri = new Uri(broker.ConnectionString),
-            ClientProvidedName = clientName,
-            AutomaticRecoveryEnabled = true,
-            TopologyRecoveryEnabled = true,
-            NetworkRecoveryInterval = TimeSpan.FromMilliseconds(500),
-        }.CreateConnectionAsync();
+        await using var connection = await broker.ConnectRecoveringAsync(clientName);
         using var management = broker.Management();
         var brokerName = await Eventually.ReturnsAsync(() => management.FindConnectionAsync(clientName), name => name is not null, TimeSpan.FromSeconds(30), "the connection listed");
         await using var publisher = Publisher(connection, maxPublishesInFlight: 64);

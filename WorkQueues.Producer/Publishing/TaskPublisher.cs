@@ -3,7 +3,6 @@ using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Timeout;
 using RabbitMQ.Client;
-using RabbitMQ.Client.Exceptions;
 using WorkQueues.Tasks;
 
 namespace WorkQueues.Producer.Publishing;

@@ -6,10 +6,11 @@ using WorkQueues.Tasks;
 namespace WorkQueues.Producer.Publishing;
 
 /// <summary>
-/// Sends a request's tasks, one or a batch, on the shared channel until each is confirmed: together, in parts as large
-/// as the <see cref="PublishWindow"/> has room for, each part waiting on one <see cref="ConfirmGroup"/>. A task the
-/// broker could not be reached for is then tried again on its own, with Polly's backoff, until the request's time is
-/// up; a task it returned or refused for good fails the request, and nothing more of it is sent or tried again.
+/// Sends a request's tasks, one or a batch, on the shared channel until each is confirmed: in order, in parts as large
+/// as the <see cref="PublishWindow"/> has room for, each part waiting on one <see cref="ConfirmGroup"/>. When a part's
+/// tasks could not reach the broker, the request pauses: with Polly's backoff, until the request's time is up, it
+/// sends again what is still unconfirmed, as one, and logs once per attempt. A task the broker returned or refused for
+/// good fails the request, and nothing more of it is sent.
 /// </summary>
 internal sealed class TaskBatchSender(ConfirmedChannel channel, int maxPublishesInFlight, ProducerMetrics metrics, ILogger logger) : IAsyncDisposable
 {
@@ -18,56 +19,80 @@ internal sealed class TaskBatchSender(ConfirmedChannel channel, int maxPublishes
 
     public async Task SendUntilConfirmedAsync(OutgoingTaskBatch batch, CancellationToken cancellationToken)
     {
-        // Cancelled once the request has failed, whoever saw it first: no more parts, no more retries.
-        using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var retries = new List<Task>();
-        Exception? refused = null;
-        var sentAll = false;
-        try
+        // The first attempt runs outside the retry pipeline: nearly every request is confirmed by it (PublishPipelines).
+        if (await SendAttemptAsync(batch, pending: null, cancellationToken) is not { } first)
         {
-            for (var start = 0; start < batch.Count && refused is null && !failed.IsCancellationRequested;)
-            {
-                var (count, confirms) = await SendPartAsync(batch, start, batch.Count - start, cancellationToken);
-                TaskPublishException? logged = null;
-                for (var i = 0; i < count; i++)
-                {
-                    if (confirms.FailureOf(i) is not { } failure)
-                    {
-                        continue;
-                    }
-
-                    var notConfirmed = TaskPublishException.NotConfirmedBecause(failure);
-                    logged ??= notConfirmed is not null && IsWorthLogging(notConfirmed) ? notConfirmed : null;
-                    if (notConfirmed is { IsTransient: true })
-                    {
-                        retries.Add(RetryAsync(batch, start + i, failed));
-                    }
-                    else
-                    {
-                        refused ??= notConfirmed ?? failure;
-                    }
-                }
-
-                if (logged is not null)
-                {
-                    Log(logged, confirms.FailedCount);
-                }
-
-                start += count;
-            }
-
-            sentAll = refused is null;
+            return;
         }
-        finally
+
+        await _retry.ExecuteAsync(
+            static async (state, token) => await state.Sender.SendAgainAsync(state.Batch, state.Left, token),
+            (Sender: this, Batch: batch, first.Left),
+            cancellationToken);
+    }
+
+    /// <summary>One more attempt at the tasks in <paramref name="left"/>; leaves in it those still to send, and throws why.</summary>
+    private async ValueTask SendAgainAsync(OutgoingTaskBatch batch, List<int> left, CancellationToken cancellationToken)
+    {
+        if (await SendAttemptAsync(batch, left, cancellationToken) is { } again)
         {
-            if (!sentAll)
+            left.Clear();
+            left.AddRange(again.Left);
+            ExceptionDispatchInfo.Throw(again.Failure);
+        }
+    }
+
+    /// <summary>
+    /// Sends the tasks at <paramref name="pending"/> (every task of the batch when null), part after part, until a part
+    /// fails: null once all are confirmed; otherwise the tasks left to send, the failed part's first, and the transient
+    /// failure to retry on. Throws the failure of a task refused for good.
+    /// </summary>
+    private async Task<(List<int> Left, TaskPublishException Failure)?> SendAttemptAsync(OutgoingTaskBatch batch, List<int>? pending, CancellationToken cancellationToken)
+    {
+        var total = pending?.Count ?? batch.Count;
+        for (var from = 0; from < total;)
+        {
+            var (count, confirms) = await SendPartAsync(batch, pending, from, total - from, cancellationToken);
+            if (confirms.FailedCount > 0)
             {
-                // Refused, or out of time: the retries need not go on.
-                await failed.CancelAsync();
+                return Unconfirmed(pending, from, count, confirms, total);
             }
 
-            // Out of time, refused or not, the retries end before the request does: none confirms a task after it failed.
-            await Task.WhenAll(retries).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            from += count;
+        }
+
+        return null;
+    }
+
+    private (List<int> Left, TaskPublishException Failure) Unconfirmed(List<int>? pending, int from, int count, ConfirmGroup confirms, int total)
+    {
+        var left = new List<int>(total - from);
+        TaskPublishException? transient = null;
+        TaskPublishException? logged = null;
+        Exception? refused = null;
+        for (var i = 0; i < count; i++)
+        {
+            if (confirms.FailureOf(i) is not { } failure)
+            {
+                continue;
+            }
+
+            var notConfirmed = TaskPublishException.NotConfirmedBecause(failure);
+            logged ??= notConfirmed is not null && IsWorthLogging(notConfirmed) ? notConfirmed : null;
+            if (notConfirmed is { IsTransient: true })
+            {
+                left.Add(TaskAt(pending, from + i));
+                transient ??= notConfirmed;
+            }
+            else
+            {
+                refused ??= notConfirmed ?? failure;
+            }
+        }
+
+        if (logged is not null)
+        {
+            Log(logged, confirms.FailedCount);
         }
 
         if (refused is not null)
@@ -75,18 +100,29 @@ internal sealed class TaskBatchSender(ConfirmedChannel channel, int maxPublishes
             ExceptionDispatchInfo.Throw(refused);
         }
 
-        // A retry refused for good (it cancelled the rest) or out of time: its failure is the request's.
-        await Task.WhenAll(retries);
+        // Then the tasks not sent yet: the next attempt keeps the request's order.
+        for (var at = from + count; at < total; at++)
+        {
+            left.Add(TaskAt(pending, at));
+        }
+
+        return (left, transient!);
     }
 
-    /// <summary>Sends up to <paramref name="most"/> tasks from <paramref name="start"/> and waits for the broker's answers; marks those confirmed.</summary>
-    private async Task<(int Count, ConfirmGroup Confirms)> SendPartAsync(OutgoingTaskBatch batch, int start, int most, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends up to <paramref name="most"/> of the tasks from position <paramref name="from"/> of <paramref name="pending"/>
+    /// (of the batch, when null) and waits for the broker's answers; marks those confirmed.
+    /// </summary>
+    private async Task<(int Count, ConfirmGroup Confirms)> SendPartAsync(OutgoingTaskBatch batch, List<int>? pending, int from, int most, CancellationToken cancellationToken)
     {
         var count = await _window.TakeAsync(most, cancellationToken);
         var confirms = new ConfirmGroup(count);
         try
         {
-            await SendAsync(new ArraySegment<OutgoingMessage>(batch.Messages, start, count), confirms, cancellationToken);
+            IReadOnlyList<OutgoingMessage> part = pending is null
+                ? new ArraySegment<OutgoingMessage>(batch.Messages, from, count)
+                : pending.GetRange(from, count).ConvertAll(task => batch.Messages[task]);
+            await SendAsync(part, confirms, cancellationToken);
             await confirms.Settled.WaitAsync(cancellationToken);
             return (count, confirms);
         }
@@ -99,7 +135,7 @@ internal sealed class TaskBatchSender(ConfirmedChannel channel, int maxPublishes
             {
                 if (confirms.IsConfirmed(i))
                 {
-                    batch.MarkConfirmed(start + i);
+                    batch.MarkConfirmed(TaskAt(pending, from + i));
                     confirmed++;
                 }
             }
@@ -108,11 +144,14 @@ internal sealed class TaskBatchSender(ConfirmedChannel channel, int maxPublishes
         }
     }
 
-    private async Task SendAsync(ArraySegment<OutgoingMessage> part, ConfirmGroup confirms, CancellationToken cancellationToken)
+    private static int TaskAt(List<int>? pending, int position) => pending?[position] ?? position;
+
+    private async Task SendAsync(IReadOnlyList<OutgoingMessage> part, ConfirmGroup confirms, CancellationToken cancellationToken)
     {
         try
         {
-            // Mandatory: if task_queue (or a delay level) is missing the broker returns the messages.
+            // Mandatory: if task_queue (or a delay level) is missing the broker returns the messages. Every attempt at a
+            // task sends the same message (and id), so a duplicate left by a lost confirm can be recognised.
             await channel.SendAsync(part, confirms, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -122,39 +161,6 @@ internal sealed class TaskBatchSender(ConfirmedChannel channel, int maxPublishes
             {
                 confirms.Fail(i, ex);
             }
-        }
-    }
-
-    private async Task RetryAsync(OutgoingTaskBatch batch, int index, CancellationTokenSource failed)
-    {
-        try
-        {
-            // Every attempt sends the same message id, so a duplicate left by a lost confirm can be recognised.
-            await _retry.ExecuteAsync(
-                static async (state, token) => await state.Sender.SendOneAsync(state.Batch, state.Index, token),
-                (Sender: this, Batch: batch, Index: index),
-                failed.Token);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // Refused for good: the request has failed, so the rest of it stops.
-            await failed.CancelAsync();
-            throw;
-        }
-    }
-
-    private async ValueTask SendOneAsync(OutgoingTaskBatch batch, int index, CancellationToken cancellationToken)
-    {
-        var (_, confirms) = await SendPartAsync(batch, index, most: 1, cancellationToken);
-        if (confirms.FailureOf(0) is { } failure)
-        {
-            var notConfirmed = TaskPublishException.NotConfirmedBecause(failure);
-            if (notConfirmed is not null && IsWorthLogging(notConfirmed))
-            {
-                Log(notConfirmed, count: 1);
-            }
-
-            ExceptionDispatchInfo.Throw(notConfirmed ?? failure);
         }
     }
 

@@ -8,9 +8,9 @@ namespace WorkQueues.Producer.Publishing;
 /// <summary>
 /// Sends a request's tasks, one or a batch, on the shared channel until each is confirmed: in order, in parts as large
 /// as the <see cref="PublishWindow"/> has room for, each part waiting on one <see cref="ConfirmGroup"/>. When a part's
-/// tasks could not reach the broker, the request pauses: with Polly's backoff, until the request's time is up, it
-/// sends again what is still unconfirmed, as one, and logs once per attempt. A task the broker returned or refused for
-/// good fails the request, and nothing more of it is sent.
+/// tasks could not reach the broker (or were nacked), the request pauses: with Polly's backoff, until the request's
+/// time is up, it sends again what is still unconfirmed, as one, and logs an unreachable broker once per attempt. A task
+/// the broker returned or refused for good fails the request, and nothing more of it is sent.
 /// </summary>
 internal sealed class TaskBatchSender(ConfirmedChannel channel, int maxPublishesInFlight, ProducerMetrics metrics, ILogger logger) : IAsyncDisposable
 {
@@ -90,13 +90,13 @@ internal sealed class TaskBatchSender(ConfirmedChannel channel, int maxPublishes
             }
         }
 
-        if (logged is not null)
-        {
-            Log(logged, confirms.FailedCount);
-        }
-
         if (refused is not null)
         {
+            if (logged is not null)
+            {
+                Log(logged, confirms.FailedCount);
+            }
+
             ExceptionDispatchInfo.Throw(refused);
         }
 
@@ -104,6 +104,11 @@ internal sealed class TaskBatchSender(ConfirmedChannel channel, int maxPublishes
         for (var at = from + count; at < total; at++)
         {
             left.Add(TaskAt(pending, at));
+        }
+
+        if (logged is not null)
+        {
+            Log(logged, left.Count);
         }
 
         return (left, transient!);
@@ -176,7 +181,7 @@ internal sealed class TaskBatchSender(ConfirmedChannel channel, int maxPublishes
         }
         else
         {
-            logger.LogWarning("Publishing failed: {Reason} ({Count} tasks)", failure.InnerException?.Message, count);
+            logger.LogWarning("Publishing failed: {Reason} ({Count} tasks of the request unconfirmed)", failure.InnerException?.Message, count);
         }
     }
 

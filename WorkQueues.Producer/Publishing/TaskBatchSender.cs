@@ -64,6 +64,7 @@ internal sealed class TaskBatchSender(ConfirmedChannel channel, int maxPublishes
         return null;
     }
 
+    /// <summary>What a failed part leaves to send again, in the request's order, and the failure to retry on; throws a refusal.</summary>
     private (List<int> Left, TaskPublishException Failure) Unconfirmed(List<int>? pending, int from, int count, ConfirmGroup confirms, int total)
     {
         var left = new List<int>(total - from);

@@ -24,5 +24,4 @@ internal sealed class PublishWindow(int size)
     }
 
     public void Release(int count) => _free.Release(count);
-
 }

@@ -82,7 +82,11 @@ public sealed class PublisherConfirmsTests(StandaloneBroker broker) : IAsyncLife
     public async Task A_group_whose_channel_the_broker_closes_part_way_settles_each_message_once_as_failed()
     {
         await _admin.QueueDeclareAsync(_queue, durable: true, exclusive: false, autoDelete: false);
-        await using var channel = new ConfirmedChannel(_connection);
+        // A connection of its own: RabbitMQ.Client can send a publish already under way after its close-ok, and the broker
+        // then closes the whole connection (504 "expected 'channel.open'", rabbitmq-dotnet-client#1835), which would take
+        // the admin channel with it. Either way every message must settle as failed.
+        await using var connection = await broker.ConnectAsync();
+        await using var channel = new ConfirmedChannel(connection);
         // The first goes to an exchange that does not exist: the broker closes the channel and drops what follows on it.
         // Enough follow that the close comes while some are still being sent, some tracked and some not.
         var messages = Enumerable.Range(0, 20_000)

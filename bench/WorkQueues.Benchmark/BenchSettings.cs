@@ -28,6 +28,13 @@ public sealed record BenchSettings
     public bool TracedBaseline { get; init; }
 
     /// <summary>
+    /// The drain's tasks (the baseline consumers' and the Workers' alike) carry a trace context header, as the
+    /// Producer's do with tracing on: the drain as deployed. Without it they carry no header, as from a client that
+    /// does not trace (<c>new_task.py</c>), which the raw consumer reads fastest.
+    /// </summary>
+    public bool TracedFills { get; init; }
+
+    /// <summary>
     /// The ingest baseline tracks its confirms from the broker's acks, as the services do (<c>PublisherConfirms</c>),
     /// instead of with RabbitMQ.Client's tracking, whose header on each message the broker pays for: the raw client at
     /// its cheapest, the Producer's publish path without HTTP.
@@ -107,6 +114,9 @@ public sealed record BenchSettings
                 case "--traced-baseline":
                     settings = settings with { TracedBaseline = true };
                     break;
+                case "--traced-fills":
+                    settings = settings with { TracedFills = true };
+                    break;
                 case "--untracked-baseline":
                     settings = settings with { UntrackedBaseline = true };
                     break;
@@ -151,7 +161,8 @@ public sealed record BenchSettings
 
     public const string Usage = """
         Usage: dotnet run -c Release --project bench/WorkQueues.Benchmark -- [--smoke] [--form published|build] [--rounds N]
-                   [--only PARTS] [--window N] [--traced-baseline] [--untracked-baseline] [--env KEY=VALUE]... [--broker amqp://user:pass@host:port]
+                   [--only PARTS] [--window N] [--traced-baseline] [--traced-fills] [--untracked-baseline]
+                   [--env KEY=VALUE]... [--broker amqp://user:pass@host:port]
 
           --smoke    a few seconds, small counts, one round: checks the benchmark still runs (CI); figures mean little
           --form     published: the services as `dotnet publish -c Release` makes them (Native AOT), published by the
@@ -169,6 +180,9 @@ public sealed record BenchSettings
           --traced-baseline
                      the ingest baseline's tasks carry a traceparent header, as the Producer's do with tracing on
                      (what the header costs the broker)
+          --traced-fills
+                     the drain's tasks carry a traceparent header, for the baseline consumers and the Workers alike,
+                     as the Producer's do with tracing on (the drain as deployed); without it they carry none
           --untracked-baseline
                      the ingest baseline tracks its confirms from the broker's acks, as the services do, instead of
                      with RabbitMQ.Client's tracking, which puts an x-dotnet-pub-seq-no header on each message

@@ -1,9 +1,15 @@
+using WorkQueues.Tasks;
+
 namespace WorkQueues.Benchmark;
 
 /// <summary>Drain and fair dispatch: the Workers against the raw client's consume.</summary>
 public sealed partial class BenchmarkRun
 {
-    private static string Consume(ushort prefetch) => $"baseline consume, {BenchSettings.Workers} consumers, prefetch {prefetch}";
+    private string Consume(ushort prefetch) =>
+        $"baseline consume, {BenchSettings.Workers} consumers, prefetch {prefetch}{(settings.TracedFills ? ", traceparent on each" : "")}";
+
+    /// <summary>What the drain's tasks carry: the trace context when asked for (--traced-fills), else none.</summary>
+    private MessageTraceContext? FillTraceContext => settings.TracedFills ? BaselineTrace.Value : null;
 
     private static string Drain(ushort prefetch, bool tracing) =>
         $"drain, {BenchSettings.Workers} Workers, Concurrency {prefetch}, tracing {(tracing ? "on" : "off")}";
@@ -11,7 +17,7 @@ public sealed partial class BenchmarkRun
     /// <summary>The raw client's consume ceiling: a pre-filled queue drained by the baseline consumers.</summary>
     private async Task<Rate> BaselineConsumeAsync(ushort prefetch)
     {
-        await _publisher.PublishAsync(settings.ConsumeCount, ZeroDotTask, ownConfirms: true);
+        await _publisher.PublishAsync(settings.ConsumeCount, ZeroDotTask, trace: FillTraceContext, ownConfirms: true);
         await using var consumers = await BaselineConsumers.StartAsync(broker, BenchSettings.Workers, prefetch);
         var rate = await _probe.TimeDrainAsync(BenchSettings.Workers, Patience);
         await _probe.PurgeAsync();
@@ -43,7 +49,7 @@ public sealed partial class BenchmarkRun
     /// <summary>A warm drain (<see cref="WarmDrain"/>), with the Workers' CPU per task over the timed part.</summary>
     private async Task<Rate> TimeWarmDrainAsync(IReadOnlyList<ServiceProcess> workers, string cpuFigure)
     {
-        var (rate, cpu) = await WarmDrain.TimeAsync(_probe, _publisher, workers, settings, ZeroDotTask, Patience);
+        var (rate, cpu) = await WarmDrain.TimeAsync(_probe, _publisher, workers, settings, ZeroDotTask, Patience, FillTraceContext);
         RecordCpu(cpuFigure, cpu, settings.DrainCount);
         return rate;
     }

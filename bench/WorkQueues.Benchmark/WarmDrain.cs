@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using WorkQueues.Tasks;
 
 namespace WorkQueues.Benchmark;
 
@@ -8,18 +9,20 @@ namespace WorkQueues.Benchmark;
 /// still connected and registered, taking nothing) while the queue is filled, and timed from their thaw to empty, as
 /// the baseline consumers are timed from a pre-filled queue. Filled while they consumed, they took most tasks during
 /// the fill and only its short tail was timed: two runs of the same code then differed by up to 0.3 in a drain ratio.
-/// Returns the rate, and the CPU time the Workers used over the timed part.
+/// Returns the rate, and the CPU time the Workers used over the timed part. Each task carries <c>trace</c>'s header when
+/// one is given.
 /// </summary>
 public static class WarmDrain
 {
     public static async Task<(Rate Rate, TimeSpan Cpu)> TimeAsync(
-        QueueProbe probe, WindowedPublisher publisher, IReadOnlyList<ServiceProcess> workers, BenchSettings settings, Func<int, string> text, TimeSpan patience)
+        QueueProbe probe, WindowedPublisher publisher, IReadOnlyList<ServiceProcess> workers, BenchSettings settings, Func<int, string> text, TimeSpan patience,
+        MessageTraceContext? trace = null)
     {
         await probe.WaitForConsumersAsync(workers.Count, patience);
         var warming = Stopwatch.StartNew();
         do
         {
-            await publisher.PublishAsync(settings.WarmUpCount, text, ownConfirms: true);
+            await publisher.PublishAsync(settings.WarmUpCount, text, trace: trace, ownConfirms: true);
             await probe.WaitForEmptyAsync(patience);
         }
         while (warming.Elapsed < settings.WarmUp);
@@ -33,7 +36,7 @@ public static class WarmDrain
         var thawed = false;
         try
         {
-            await publisher.PublishAsync(settings.DrainCount, text, ownConfirms: true);
+            await publisher.PublishAsync(settings.DrainCount, text, trace: trace, ownConfirms: true);
             var cpuAtStart = TimeSpan.Zero;
             var rate = await probe.TimeDrainAsync(workers.Count, patience, start: () =>
             {

@@ -12,6 +12,7 @@ public class BenchSettingsTests
         Assert.Equal(ServiceForm.Published, settings.Form);
         Assert.Empty(settings.ServiceEnvironment);
         Assert.False(settings.TracedBaseline);
+        Assert.False(settings.TracedFills);
         Assert.False(settings.UntrackedBaseline);
         Assert.All(new[] { "ingest", "drain", "fair", "coldstart" }, part => Assert.True(settings.Runs(part)));
     }
@@ -41,9 +42,10 @@ public class BenchSettingsTests
     }
 
     [Fact]
-    public void A_traced_or_untracked_baseline_is_asked_for_by_name()
+    public void A_traced_or_untracked_baseline_and_traced_fills_are_asked_for_by_name()
     {
         Assert.True(BenchSettings.Parse(["--only", "ingest", "--traced-baseline"]).TracedBaseline);
+        Assert.True(BenchSettings.Parse(["--only", "drain", "--traced-fills"]).TracedFills);
         Assert.True(BenchSettings.Parse(["--only", "ingest", "--untracked-baseline"]).UntrackedBaseline);
     }
 

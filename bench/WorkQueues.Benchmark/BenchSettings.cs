@@ -181,8 +181,9 @@ public sealed record BenchSettings
                      the ingest baseline's tasks carry a traceparent header, as the Producer's do with tracing on
                      (what the header costs the broker)
           --traced-fills
-                     the drain's tasks carry a traceparent header, for the baseline consumers and the Workers alike,
-                     as the Producer's do with tracing on (the drain as deployed); without it they carry none
+                     the drain part's tasks carry a traceparent header, for the baseline consumers and the Workers
+                     alike, as the Producer's do with tracing on (the drain as deployed); without it they carry none
+                     (the cluster part's drain is left as it is)
           --untracked-baseline
                      the ingest baseline tracks its confirms from the broker's acks, as the services do, instead of
                      with RabbitMQ.Client's tracking, which puts an x-dotnet-pub-seq-no header on each message

@@ -5,14 +5,16 @@ namespace WorkQueues.Benchmark;
 /// <summary>Drain and fair dispatch: the Workers against the raw client's consume.</summary>
 public sealed partial class BenchmarkRun
 {
-    private string Consume(ushort prefetch) =>
-        $"baseline consume, {BenchSettings.Workers} consumers, prefetch {prefetch}{(settings.TracedFills ? ", traceparent on each" : "")}";
+    private string Consume(ushort prefetch) => $"baseline consume, {BenchSettings.Workers} consumers, prefetch {prefetch}{Fills}";
+
+    private string Drain(ushort prefetch, bool tracing) =>
+        $"drain, {BenchSettings.Workers} Workers, Concurrency {prefetch}, tracing {(tracing ? "on" : "off")}{Fills}";
+
+    /// <summary>Names the figures and targets of a run with traced fills apart from the default's.</summary>
+    private string Fills => settings.TracedFills ? ", traceparent on each" : "";
 
     /// <summary>What the drain's tasks carry: the trace context when asked for (--traced-fills), else none.</summary>
     private MessageTraceContext? FillTraceContext => settings.TracedFills ? BaselineTrace.Value : null;
-
-    private static string Drain(ushort prefetch, bool tracing) =>
-        $"drain, {BenchSettings.Workers} Workers, Concurrency {prefetch}, tracing {(tracing ? "on" : "off")}";
 
     /// <summary>The raw client's consume ceiling: a pre-filled queue drained by the baseline consumers.</summary>
     private async Task<Rate> BaselineConsumeAsync(ushort prefetch)

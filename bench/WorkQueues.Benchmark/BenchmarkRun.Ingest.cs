@@ -23,7 +23,10 @@ public sealed partial class BenchmarkRun
     /// <summary>What the baseline's tasks carry: the trace context when asked for (--traced-baseline), else none.</summary>
     private MessageTraceContext? BaselineTraceContext => settings.TracedBaseline ? BaselineTrace.Value : null;
 
-    /// <summary>One trace context for every baseline task, as a batch's tasks share their request's.</summary>
+    /// <summary>
+    /// One trace context for every traced baseline task and drain fill (--traced-baseline, --traced-fills), as a batch's
+    /// tasks share their request's.
+    /// </summary>
     private static readonly Lazy<MessageTraceContext> BaselineTrace = new(() =>
     {
         using var activity = new Activity("baseline publish").SetIdFormat(ActivityIdFormat.W3C)

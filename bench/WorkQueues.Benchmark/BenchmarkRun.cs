@@ -140,7 +140,7 @@ public sealed partial class BenchmarkRun(BenchSettings settings, BenchBroker bro
         {
             foreach (var prefetch in Prefetches)
             {
-                AtLeast($"drain ≥ 0.85× baseline consume, prefetch {prefetch}", Drain(prefetch, true), 0.85);
+                AtLeast($"drain ≥ 0.85× baseline consume, prefetch {prefetch}{Fills}", Drain(prefetch, true), 0.85);
             }
 
             foreach (var prefetch in Prefetches)
@@ -149,7 +149,7 @@ public sealed partial class BenchmarkRun(BenchSettings settings, BenchBroker bro
                 // raw consumer's spread to a comparison it takes no part in. Two runs still disagree by ~0.1 either way
                 // (docs/benchmarks.md): the Workers' own runs vary that much.
                 var onOff = _subjects[Drain(prefetch, true)].Zip(_subjects[Drain(prefetch, false)], (on, off) => on.Subject.RelativeTo(off.Subject));
-                _report.AtLeast($"tracing on / off ≥ 0.9, Concurrency {prefetch}", Spread.Of(onOff), 0.9, "each round's tracing-on rate over its tracing-off rate");
+                _report.AtLeast($"tracing on / off ≥ 0.9, Concurrency {prefetch}{Fills}", Spread.Of(onOff), 0.9, "each round's tracing-on rate over its tracing-off rate");
             }
         }
 

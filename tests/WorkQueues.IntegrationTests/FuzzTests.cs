@@ -56,9 +56,13 @@ public sealed class FuzzTests(ChaosFixture fixture, ITestOutputHelper output) : 
 
                 metUnavailable = true;
                 Interlocked.Increment(ref unavailable);
-                Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-                var retryAfter = Assert.IsType<TimeSpan>(response.Headers.RetryAfter?.Delta);
-                response.Dispose();
+                TimeSpan retryAfter;
+                using (response)
+                {
+                    Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+                    retryAfter = Assert.IsType<TimeSpan>(response.Headers.RetryAfter?.Delta);
+                }
+
                 await Task.Delay(TimeSpan.FromTicks(Math.Min(retryAfter.Ticks, TimeSpan.FromSeconds(1).Ticks)), cancellationToken);
             }
 

@@ -9,8 +9,8 @@ namespace WorkQueues.Benchmark;
 /// still connected and registered, taking nothing) while the queue is filled, and timed from their thaw to empty, as
 /// the baseline consumers are timed from a pre-filled queue. Filled while they consumed, they took most tasks during
 /// the fill and only its short tail was timed: two runs of the same code then differed by up to 0.3 in a drain ratio.
-/// Returns the rate, and the CPU time the Workers used over the timed part. Each task carries <paramref name="trace"/>'s header when
-/// one is given.
+/// Returns the rate, and the CPU time the Workers used over the timed part. Each task carries the header of
+/// <paramref name="trace"/> when one is given.
 /// </summary>
 public static class WarmDrain
 {

@@ -95,7 +95,8 @@ internal sealed class TaskBatchSender(ConfirmedChannel channel, int maxPublishes
         {
             if (logged is not null)
             {
-                Log(logged, confirms.FailedCount);
+                // The part's failures and the tasks never sent: the whole request's unconfirmed, as the warning says.
+                Log(logged, confirms.FailedCount + total - from - count);
             }
 
             ExceptionDispatchInfo.Throw(refused);

@@ -13,6 +13,12 @@ namespace WorkQueues.AppHost.Messaging;
 /// </summary>
 public sealed class BrokerConnectionHealthCheck : IHealthCheck, IAsyncDisposable
 {
+    /// <summary>
+    /// The name its connection shows in the management UI. The connection does not recover by itself: a closed one is
+    /// opened again by the next check, which Aspire runs every 30 s on a healthy resource.
+    /// </summary>
+    public const string ClientName = "aspire-health-check";
+
     private readonly IResourceWithConnectionString _broker;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly ResiliencePipeline _connectWhileStarting;
@@ -66,7 +72,7 @@ public sealed class BrokerConnectionHealthCheck : IHealthCheck, IAsyncDisposable
                 Uri = new Uri(connectionString),
                 AutomaticRecoveryEnabled = false,
                 RequestedConnectionTimeout = TimeSpan.FromSeconds(3),
-                ClientProvidedName = "aspire-health-check",
+                ClientProvidedName = ClientName,
             };
             _lastRefusal = null;
             _connection = await _connectWhileStarting.ExecuteAsync(static (factory, token) => new ValueTask<IConnection>(factory.CreateConnectionAsync(token)), factory, cancellationToken);

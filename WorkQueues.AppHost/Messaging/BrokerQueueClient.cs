@@ -18,6 +18,9 @@ namespace WorkQueues.AppHost.Messaging;
 public sealed class BrokerQueueClient(
     IReadOnlyList<Uri> managementUrls, Uri amqpUri, IReadOnlyList<AmqpTcpEndpoint> amqpNodes, string userName, string password)
 {
+    /// <summary>The name its connections show in the management UI: one per command, closed when it ends.</summary>
+    public const string ClientName = "aspire-dashboard-command";
+
     /// <summary>How long one node may take to answer before the next is asked.</summary>
     public static readonly TimeSpan NodeTimeout = TimeSpan.FromSeconds(5);
 
@@ -89,7 +92,7 @@ public sealed class BrokerQueueClient(
         var factory = new ConnectionFactory
         {
             Uri = amqpUri,
-            ClientProvidedName = "aspire-dashboard-command",
+            ClientProvidedName = ClientName,
             RequestedConnectionTimeout = NodeTimeout,
         };
         return amqpNodes.Count > 0 ? factory.CreateConnectionAsync(amqpNodes, cancellationToken) : factory.CreateConnectionAsync(cancellationToken);

@@ -36,10 +36,11 @@ public sealed class ChaosTests(ChaosFixture fixture, ITestOutputHelper output) :
             Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         }
 
-        // Read over AMQP, exact now: nothing ready means a worker has taken the task.
+        // Read over AMQP, exact now: nothing ready means a worker has taken the task. The management API's "idle"
+        // above is seconds old, so a Worker may still be finishing an earlier test's task.
         await Eventually.HoldsAsync(
             async () => (await channel.QueueDeclarePassiveAsync("task_queue")).MessageCount == 0,
-            TimeSpan.FromSeconds(5),
+            TimeSpan.FromSeconds(20),
             "a worker to take the task");
 
         var workers = fixture.WorkerProcesses();

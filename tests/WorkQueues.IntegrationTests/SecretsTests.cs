@@ -20,17 +20,9 @@ public sealed class SecretsTests(AppHostFixture fixture)
 
         var structured = await fixture.App.Dashboard.GetLogsAsync(service: null);
         var console = new StringBuilder();
-        var logs = fixture.App.App.Services.GetRequiredService<ResourceLoggerService>();
         foreach (var name in new[] { "messaging", "producer" })
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            await foreach (var batch in logs.GetAllAsync(fixture.App.Resource(name)).WithCancellation(timeout.Token))
-            {
-                foreach (var line in batch)
-                {
-                    console.AppendLine(line.Content);
-                }
-            }
+            console.Append(await fixture.App.ConsoleLogAsync(name));
         }
 
         Assert.NotEmpty(structured);

@@ -27,7 +27,7 @@ public sealed class TutorialScenarioTests(AppHostFixture fixture)
         var done = await fixture.App.WaitForDoneAsync(tasks, TimeSpan.FromSeconds(60));
         await Eventually.HoldsAsync(
             async () => await fixture.Management.GetQueueAsync() is { Ready: 0, Unacknowledged: 0 },
-            TimeSpan.FromSeconds(15),
+            TimeSpan.FromSeconds(30),
             "task_queue to be empty");
 
         Assert.All(tasks, task => Assert.Single(done, record => record.Message == $" [x] Done {task}"));

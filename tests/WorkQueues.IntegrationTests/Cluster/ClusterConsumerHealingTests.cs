@@ -47,7 +47,7 @@ public sealed class ClusterConsumerHealingTests(ClusterFixture fixture)
             await channel.QueueDeleteAsync("task_queue");
         }
 
-        await Eventually.ReturnsAsync(fixture.ConsumerCountAsync, consumers => consumers >= 1, TimeSpan.FromSeconds(15), "task_queue declared and consumed again");
+        await Eventually.ReturnsAsync(fixture.ConsumerCountAsync, consumers => consumers >= 1, TimeSpan.FromSeconds(45), "task_queue declared and consumed again");
         // Another 16 s of work while only one Worker has taken any (a loaded machine can slow the other's healing).
         var workedOn = new HashSet<string>();
         var patience = TimeSpan.FromSeconds(90);

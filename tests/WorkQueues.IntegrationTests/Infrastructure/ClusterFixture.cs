@@ -127,24 +127,13 @@ public sealed class ClusterFixture : IAsyncLifetime
     public const string ConnectionName = "cluster-fixture";
 
     /// <summary>
-    /// The consumers on task_queue as the queue itself counts them (declare-ok, asked of any node that answers). The
-    /// management API's count lags by its stats interval, and keeps for a while the consumers of a killed node.
+    /// The consumers on task_queue as the queue itself counts them, asked of any node that answers. The management
+    /// API's count also keeps for a while the consumers of a killed node.
     /// </summary>
-    public async Task<uint> ConsumerCountAsync()
-    {
-        var factory = new ConnectionFactory { UserName = App.UserName, Password = App.Password, ClientProvidedName = ConnectionName };
-        await using var connection = await factory.CreateConnectionAsync(
+    public Task<uint> ConsumerCountAsync() =>
+        TaskQueueConsumers.CountAsync(
+            new ConnectionFactory { UserName = App.UserName, Password = App.Password, ClientProvidedName = ConnectionName },
             Enumerable.Range(0, Nodes).Select(offset => new AmqpTcpEndpoint("127.0.0.1", AmqpPort + offset)).ToList());
-        await using var channel = await connection.CreateChannelAsync();
-        try
-        {
-            return (await channel.QueueDeclarePassiveAsync("task_queue")).ConsumerCount;
-        }
-        catch (OperationInterruptedException)
-        {
-            return 0; // Deleted, and not declared again yet.
-        }
-    }
 
     /// <summary>Waits for exactly <paramref name="count"/> consumers; a timeout says what each node and worker said.</summary>
     public async Task WaitForConsumersAsync(uint count, TimeSpan? timeout = null)

@@ -86,7 +86,8 @@ public sealed class WorkQueuesApp : IAsyncDisposable
     {
         var logs = App.Services.GetRequiredService<ResourceLoggerService>();
         var text = new System.Text.StringBuilder();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        // The logs come from the orchestrator (DCP), which can take seconds to answer on two busy cores.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await foreach (var batch in logs.GetAllAsync(Resource(resource)).WithCancellation(timeout.Token))
         {
             foreach (var line in batch)

@@ -1,3 +1,5 @@
+using RabbitMQ.Client;
+
 namespace WorkQueues.IntegrationTests.Infrastructure;
 
 /// <summary>
@@ -34,9 +36,11 @@ public abstract class WorkQueuesFixture(params string[] settings) : IAsyncLifeti
         await WaitForConsumersAsync(2);
     }
 
+    /// <summary>Waits for exactly <paramref name="count"/> consumers, as task_queue counts them now.</summary>
     public Task WaitForConsumersAsync(int count) =>
-        Eventually.HoldsAsync(
-            async () => (await Management.GetQueueAsync()).Consumers == count,
+        Eventually.ReturnsAsync(
+            () => TaskQueueConsumers.CountAsync(new ConnectionFactory { Uri = App.BrokerUri }),
+            consumers => consumers == count,
             TimeSpan.FromSeconds(90),
             $"{count} consumers on task_queue");
 

@@ -53,6 +53,16 @@ public sealed class BrokerManagementClient(Uri managementUrl, string userName, s
             .FirstOrDefault();
     }
 
+    /// <summary>
+    /// Turns the default vhost's firehose on or off, as <c>rabbitmqctl trace_on</c> does: the broker then copies every
+    /// message it is sent, routable or not, to <c>amq.rabbitmq.trace</c>, keyed <c>publish.</c> and the exchange's name.
+    /// </summary>
+    public async Task SetTracingAsync(bool on)
+    {
+        using var response = await _http.PutAsync("/api/vhosts/%2F", new StringContent($"{{\"tracing\":{(on ? "true" : "false")}}}", Encoding.UTF8, "application/json"));
+        response.EnsureSuccessStatusCode();
+    }
+
     /// <summary>Closes a client's connection from the broker's side, as <c>rabbitmqctl close_connection</c> does.</summary>
     public async Task CloseConnectionAsync(string connectionName)
     {

@@ -1,6 +1,4 @@
 using System.Text;
-using Aspire.Hosting.ApplicationModel;
-using Microsoft.Extensions.DependencyInjection;
 using WorkQueues.AppHost.Messaging;
 
 namespace WorkQueues.IntegrationTests;

@@ -22,6 +22,9 @@ namespace WorkQueues.IntegrationTests;
 [Trait(TestLane.Trait, TestLane.Second)]
 public sealed class TaskPublisherTests(StandaloneBroker broker) : IAsyncLifetime
 {
+    /// <summary>The publisher's publishes in flight, and so the size of a batch's parts.</summary>
+    private const int PublishesInFlight = 7;
+
     private readonly RecordingObserver _observer = new();
     private IConnection _connection = null!;
     private IChannel _admin = null!;
@@ -32,7 +35,7 @@ public sealed class TaskPublisherTests(StandaloneBroker broker) : IAsyncLifetime
         _connection = await broker.ConnectAsync();
         _admin = await _connection.CreateChannelAsync();
         await _admin.QueueDeleteAsync(TaskQueueTopology.QueueName);
-        _publisher = Publisher(_connection, maxPublishesInFlight: 7);
+        _publisher = Publisher(_connection, PublishesInFlight);
     }
 
     [Fact]
@@ -66,29 +69,33 @@ public sealed class TaskPublisherTests(StandaloneBroker broker) : IAsyncLifetime
         await management.SetTracingAsync(true);
         try
         {
-            var sent = (await _admin.QueueDeclareAsync(string.Empty, durable: false, exclusive: true, autoDelete: true)).QueueName;
-            await _admin.QueueBindAsync(sent, "amq.rabbitmq.trace", "publish.");
+            var firehose = (await _admin.QueueDeclareAsync(string.Empty, durable: false, exclusive: true, autoDelete: true)).QueueName;
+            await _admin.QueueBindAsync(firehose, "amq.rabbitmq.trace", "publish.");
             var tasks = Enumerable.Range(0, 20).Select(i => Task($"returned {i}")).ToList();
 
-            var failure = await Assert.ThrowsAsync<TaskPublishException>(() => _publisher.PublishManyAsync(tasks, TaskControls.None, CancellationToken.None));
+            var failure = await Assert.ThrowsAsync<TaskPublishException>(
+                () => _publisher.PublishManyAsync(tasks, TaskControls.None, CancellationToken.None));
 
             Assert.False(failure.IsTransient);
             Assert.StartsWith("20 of 20 tasks were not confirmed by the broker (The broker returned the task", failure.Message);
             Assert.Equal(_observer.Publishing.Skip(1), _observer.NotConfirmed);
-            // Sent in parts of 7 (the publishes allowed in flight): the first was returned, and no later part was sent.
-            await Eventually.HoldsAsync(async () => (await _admin.QueueDeclarePassiveAsync(sent)).MessageCount >= 7, TimeSpan.FromSeconds(10), "the first part's copies");
+            // Sent in parts as large as the publishes in flight: the first was returned, and no later part was sent.
+            await Eventually.HoldsAsync(
+                async () => (await _admin.QueueDeclarePassiveAsync(firehose)).MessageCount >= PublishesInFlight,
+                TimeSpan.FromSeconds(10),
+                "the first part's copies");
             for (var hold = Stopwatch.StartNew(); hold.Elapsed < TimeSpan.FromSeconds(1); await System.Threading.Tasks.Task.Delay(100))
             {
-                Assert.Equal(7u, (await _admin.QueueDeclarePassiveAsync(sent)).MessageCount);
+                Assert.Equal((uint)PublishesInFlight, (await _admin.QueueDeclarePassiveAsync(firehose)).MessageCount);
             }
 
             var copies = new List<string>();
-            while (await _admin.BasicGetAsync(sent, autoAck: true) is { } copy)
+            while (await _admin.BasicGetAsync(firehose, autoAck: true) is { } copy)
             {
                 copies.Add(Encoding.UTF8.GetString(copy.Body.Span));
             }
 
-            Assert.Equal(tasks.Take(7).Select(task => task.Text), copies);
+            Assert.Equal(tasks.Take(PublishesInFlight).Select(task => task.Text), copies);
         }
         finally
         {

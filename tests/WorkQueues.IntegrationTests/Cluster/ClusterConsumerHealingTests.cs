@@ -132,6 +132,7 @@ public sealed class ClusterConsumerHealingTests(ClusterFixture fixture)
         // theirs again only at their next check, up to 30 s later (a CI run timed out waiting for them).
         using var management = fixture.Management(1);
         var closed = await ServiceConnectionsAsync(management);
+        Assert.True(closed.Count >= 3, $"the two Workers' and the Producer's connections, not [{string.Join(", ", closed)}]");
         foreach (var name in closed)
         {
             await management.CloseConnectionAsync(name);

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace WorkQueues.IntegrationTests.Infrastructure;
 
@@ -56,10 +57,18 @@ public sealed class BrokerManagementClient(Uri managementUrl, string userName, s
     /// <summary>
     /// Turns the default vhost's firehose on or off, as <c>rabbitmqctl trace_on</c> does: the broker then copies every
     /// message it is sent, routable or not, to <c>amq.rabbitmq.trace</c>, keyed <c>publish.</c> and the exchange's name.
+    /// The PUT also sets the vhost's description and tags, so it sends back those it has.
     /// </summary>
     public async Task SetTracingAsync(bool on)
     {
-        using var response = await _http.PutAsync("/api/vhosts/%2F", new StringContent($"{{\"tracing\":{(on ? "true" : "false")}}}", Encoding.UTF8, "application/json"));
+        using var vhost = JsonDocument.Parse(await _http.GetStringAsync("/api/vhosts/%2F"));
+        var settings = new JsonObject
+        {
+            ["tracing"] = on,
+            ["description"] = vhost.RootElement.TryGetProperty("description", out var description) ? description.GetString() : null,
+            ["tags"] = vhost.RootElement.TryGetProperty("tags", out var tags) ? JsonNode.Parse(tags.GetRawText()) : null,
+        };
+        using var response = await _http.PutAsync("/api/vhosts/%2F", new StringContent(settings.ToJsonString(), Encoding.UTF8, "application/json"));
         response.EnsureSuccessStatusCode();
     }
 

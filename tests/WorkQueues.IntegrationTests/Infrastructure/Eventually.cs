@@ -24,6 +24,11 @@ public static class Eventually
                 // A service that is still starting refuses connections: not yet, rather than failed.
                 last = ex.Message;
             }
+            catch (RabbitMQ.Client.Exceptions.BrokerUnreachableException ex)
+            {
+                // A broker that is (re)starting: not yet either.
+                last = ex.Message;
+            }
             catch (TaskCanceledException ex) when (ex.InnerException is TimeoutException)
             {
                 // One request past its HttpClient's timeout (a busy dashboard or a node going down): not yet either.

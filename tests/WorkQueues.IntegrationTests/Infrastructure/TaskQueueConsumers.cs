@@ -18,13 +18,9 @@ public static class TaskQueueConsumers
             await using var channel = await connection.CreateChannelAsync();
             return (await channel.QueueDeclarePassiveAsync("task_queue")).ConsumerCount;
         }
-        catch (OperationInterruptedException)
+        catch (OperationInterruptedException ex) when (ex.ShutdownReason?.ReplyCode == Constants.NotFound)
         {
             return 0; // Deleted, and not declared again yet.
-        }
-        catch (BrokerUnreachableException)
-        {
-            return 0; // A broker that is restarting: nobody consumes yet.
         }
     }
 }

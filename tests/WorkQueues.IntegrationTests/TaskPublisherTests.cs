@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging.Testing;
@@ -14,9 +13,10 @@ namespace WorkQueues.IntegrationTests;
 
 /// <summary>
 /// The Producer's publisher against a real broker, for what the API tests cannot set up: a batch larger than the
-/// publishes allowed in flight (sent in parts), a batch the broker refuses whole (no part sent after the refused one),
-/// and one across a connection the broker closes (one pause for the whole batch, in order). It publishes to
-/// task_queue, which it declares and these tests delete afterwards; the collection's tests run one at a time.
+/// publishes allowed in flight (sent in parts), a batch the broker refuses whole (no part sent after the refused one,
+/// as the broker's firehose shows), and one across a connection the broker closes (one pause for the whole batch, in
+/// order). It publishes to task_queue, which it declares and these tests delete afterwards; the collection's tests run
+/// one at a time.
 /// </summary>
 [Collection(StandaloneBrokerCollection.Name)]
 [Trait(TestLane.Trait, TestLane.Second)]
@@ -64,43 +64,24 @@ public sealed class TaskPublisherTests(StandaloneBroker broker) : IAsyncLifetime
         await _publisher.PublishAsync(Task("declares the queue"), TaskControls.None, CancellationToken.None);
         // The publisher's channel stays open; with task_queue gone, the broker returns every task it is sent.
         await _admin.QueueDeleteAsync(TaskQueueTopology.QueueName);
-        // What reaches the broker, returned or not: the firehose's copy of each publish to the default exchange.
         using var management = broker.Management();
-        await management.SetTracingAsync(true);
-        try
+        await using var firehose = await PublishFirehose.StartAsync(management, _admin);
+        var tasks = Enumerable.Range(0, 20).Select(i => Task($"returned {i}")).ToList();
+
+        var failure = await Assert.ThrowsAsync<TaskPublishException>(
+            () => _publisher.PublishManyAsync(tasks, TaskControls.None, CancellationToken.None));
+
+        Assert.False(failure.IsTransient);
+        Assert.StartsWith("20 of 20 tasks were not confirmed by the broker (The broker returned the task", failure.Message);
+        Assert.Equal(_observer.Publishing.Skip(1), _observer.NotConfirmed);
+        // Sent in parts as large as the publishes in flight: the first was returned, and no later part was sent.
+        await Eventually.HoldsAsync(async () => await firehose.CountAsync() >= PublishesInFlight, TimeSpan.FromSeconds(10), "the first part's copies");
+        for (var hold = Stopwatch.StartNew(); hold.Elapsed < TimeSpan.FromSeconds(1); await System.Threading.Tasks.Task.Delay(100))
         {
-            var firehose = (await _admin.QueueDeclareAsync(string.Empty, durable: false, exclusive: true, autoDelete: true)).QueueName;
-            await _admin.QueueBindAsync(firehose, "amq.rabbitmq.trace", "publish.");
-            var tasks = Enumerable.Range(0, 20).Select(i => Task($"returned {i}")).ToList();
-
-            var failure = await Assert.ThrowsAsync<TaskPublishException>(
-                () => _publisher.PublishManyAsync(tasks, TaskControls.None, CancellationToken.None));
-
-            Assert.False(failure.IsTransient);
-            Assert.StartsWith("20 of 20 tasks were not confirmed by the broker (The broker returned the task", failure.Message);
-            Assert.Equal(_observer.Publishing.Skip(1), _observer.NotConfirmed);
-            // Sent in parts as large as the publishes in flight: the first was returned, and no later part was sent.
-            await Eventually.HoldsAsync(
-                async () => (await _admin.QueueDeclarePassiveAsync(firehose)).MessageCount >= PublishesInFlight,
-                TimeSpan.FromSeconds(10),
-                "the first part's copies");
-            for (var hold = Stopwatch.StartNew(); hold.Elapsed < TimeSpan.FromSeconds(1); await System.Threading.Tasks.Task.Delay(100))
-            {
-                Assert.Equal((uint)PublishesInFlight, (await _admin.QueueDeclarePassiveAsync(firehose)).MessageCount);
-            }
-
-            var copies = new List<string>();
-            while (await _admin.BasicGetAsync(firehose, autoAck: true) is { } copy)
-            {
-                copies.Add(Encoding.UTF8.GetString(copy.Body.Span));
-            }
-
-            Assert.Equal(tasks.Take(PublishesInFlight).Select(task => task.Text), copies);
+            Assert.Equal((uint)PublishesInFlight, await firehose.CountAsync());
         }
-        finally
-        {
-            await management.SetTracingAsync(false);
-        }
+
+        Assert.Equal(tasks.Take(PublishesInFlight).Select(task => task.Text), await firehose.TakeAllAsync());
     }
 
     [Fact]

@@ -1,3 +1,5 @@
+using RabbitMQ.Client.Exceptions;
+
 namespace WorkQueues.IntegrationTests.Infrastructure;
 
 /// <summary>Waits on a condition, polling, until it holds or the time is up: no sleeps-and-hope.</summary>
@@ -24,7 +26,7 @@ public static class Eventually
                 // A service that is still starting refuses connections: not yet, rather than failed.
                 last = ex.Message;
             }
-            catch (RabbitMQ.Client.Exceptions.BrokerUnreachableException ex)
+            catch (BrokerUnreachableException ex)
             {
                 // A broker that is (re)starting: not yet either.
                 last = ex.Message;

@@ -21,7 +21,10 @@ public sealed partial class BenchmarkRun
     {
         await _publisher.PublishAsync(settings.ConsumeCount, ZeroDotTask, trace: FillTraceContext, ownConfirms: true);
         await using var consumers = await BaselineConsumers.StartAsync(broker, BenchSettings.Workers, prefetch);
-        var rate = await _probe.TimeDrainAsync(BenchSettings.Workers, Patience);
+        var others = _shares.Take();
+        var rate = await _probe.TimeDrainAsync(BenchSettings.Workers, Patience, start: () => others = _shares.Take());
+        // The bench's share here is the raw consumers' own: the Workers' figure to set beside it.
+        RecordShares(Consume(prefetch), others, rate.Count);
         await _probe.PurgeAsync();
         return rate;
     }
@@ -42,17 +45,22 @@ public sealed partial class BenchmarkRun
     private async Task<Rate> WorkerDrainAsync(ushort prefetch, bool tracing)
     {
         var workers = Enumerable.Range(0, BenchSettings.Workers).Select(w => StartWorker(w, prefetch, tracing)).ToArray();
-        var rate = await TimeWarmDrainAsync(workers, $"Worker CPU per task: {Drain(prefetch, tracing)}");
+        var rate = await TimeWarmDrainAsync(workers, Drain(prefetch, tracing));
         await StopAsync(workers);
         await _probe.PurgeAsync();
         return rate;
     }
 
-    /// <summary>A warm drain (<see cref="WarmDrain"/>), with the Workers' CPU per task over the timed part.</summary>
-    private async Task<Rate> TimeWarmDrainAsync(IReadOnlyList<ServiceProcess> workers, string cpuFigure)
+    /// <summary>
+    /// A warm drain (<see cref="WarmDrain"/>), with every side's CPU per task over the timed part: the Workers', the
+    /// broker's and the bench's (its OTLP sink, which takes the Workers' telemetry).
+    /// </summary>
+    private async Task<Rate> TimeWarmDrainAsync(IReadOnlyList<ServiceProcess> workers, string name)
     {
-        var (rate, cpu) = await WarmDrain.TimeAsync(_probe, _publisher, workers, settings, ZeroDotTask, Patience, FillTraceContext);
-        RecordCpu(cpuFigure, cpu, settings.DrainCount);
+        var others = _shares.Take();
+        var (rate, cpu) = await WarmDrain.TimeAsync(_probe, _publisher, workers, settings, ZeroDotTask, Patience, FillTraceContext, timing: () => others = _shares.Take());
+        RecordCpu($"Worker CPU per task: {name}", cpu, settings.DrainCount);
+        RecordShares(name, others, settings.DrainCount);
         return rate;
     }
 

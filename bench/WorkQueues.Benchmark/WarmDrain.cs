@@ -10,13 +10,13 @@ namespace WorkQueues.Benchmark;
 /// the baseline consumers are timed from a pre-filled queue. Filled while they consumed, they took most tasks during
 /// the fill and only its short tail was timed: two runs of the same code then differed by up to 0.3 in a drain ratio.
 /// Returns the rate, and the CPU time the Workers used over the timed part. Each task carries the header of
-/// <paramref name="trace"/> when one is given.
+/// <paramref name="trace"/> when one is given; <paramref name="timing"/> is told when the timed part starts.
 /// </summary>
 public static class WarmDrain
 {
     public static async Task<(Rate Rate, TimeSpan Cpu)> TimeAsync(
         QueueProbe probe, WindowedPublisher publisher, IReadOnlyList<ServiceProcess> workers, BenchSettings settings, Func<int, string> text, TimeSpan patience,
-        MessageTraceContext? trace = null)
+        MessageTraceContext? trace = null, Action? timing = null)
     {
         await probe.WaitForConsumersAsync(workers.Count, patience);
         var warming = Stopwatch.StartNew();
@@ -41,6 +41,7 @@ public static class WarmDrain
             var rate = await probe.TimeDrainAsync(workers.Count, patience, start: () =>
             {
                 cpuAtStart = CpuOf(workers);
+                timing?.Invoke();
                 Thaw(workers);
                 thawed = true;
             });

@@ -21,7 +21,7 @@ public sealed partial class BenchmarkRun
     {
         await _publisher.PublishAsync(settings.ConsumeCount, ZeroDotTask, trace: FillTraceContext, ownConfirms: true);
         await using var consumers = await BaselineConsumers.StartAsync(broker, BenchSettings.Workers, prefetch);
-        var others = _shares.Take();
+        CpuShares.Mark others = default; // taken when the timing starts
         var rate = await _probe.TimeDrainAsync(BenchSettings.Workers, Patience, start: () => others = _shares.Take());
         // The bench's share here is the raw consumers' own: the Workers' figure to set beside it.
         RecordShares(Consume(prefetch), others, rate.Count);
@@ -57,7 +57,7 @@ public sealed partial class BenchmarkRun
     /// </summary>
     private async Task<Rate> TimeWarmDrainAsync(IReadOnlyList<ServiceProcess> workers, string name)
     {
-        var others = _shares.Take();
+        CpuShares.Mark others = default; // taken when the timing starts
         var (rate, cpu) = await WarmDrain.TimeAsync(_probe, _publisher, workers, settings, ZeroDotTask, Patience, FillTraceContext, timing: () => others = _shares.Take());
         RecordCpu($"Worker CPU per task: {name}", cpu, settings.DrainCount);
         RecordShares(name, others, settings.DrainCount);

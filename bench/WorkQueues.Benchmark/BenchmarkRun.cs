@@ -159,12 +159,18 @@ public sealed partial class BenchmarkRun(BenchSettings settings, BenchBroker bro
         _report.AtMost("cold start ≤ 15 s", _report.Find("cold start"), 15);
     }
 
-    private void Record(string name, Bracketed run) => (_subjects.TryGetValue(name, out var list) ? list : _subjects[name] = []).Add(run);
+    /// <summary>Keeps a subject's run, and shows it with its ratio, so a round's figures can be read as the run goes.</summary>
+    private void Record(string name, Bracketed run)
+    {
+        (_subjects.TryGetValue(name, out var list) ? list : _subjects[name] = []).Add(run);
+        Say($"  {name}: {run.Subject.PerSecond:N0}/s, {run.Ratio:0.00}× the {run.Baseline:N0}/s around it");
+    }
 
     private async Task<Rate> Baseline(string name, Task<Rate> measurement)
     {
         var rate = await measurement;
         (_baselines.TryGetValue(name, out var list) ? list : _baselines[name] = []).Add(rate);
+        Say($"  {name}: {rate.PerSecond:N0}/s");
         return rate;
     }
 

@@ -53,7 +53,7 @@ public sealed partial class BenchmarkRun
 
     /// <summary>
     /// A warm drain (<see cref="WarmDrain"/>), with every side's CPU per task over the timed part: the Workers', the
-    /// broker's and the bench's (its OTLP sink, which takes the Workers' telemetry).
+    /// broker's and the bench's (its OTLP sink taking the Workers' telemetry, its task-event watcher and queue probe).
     /// </summary>
     private async Task<Rate> TimeWarmDrainAsync(IReadOnlyList<ServiceProcess> workers, string name)
     {
